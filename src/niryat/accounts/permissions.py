@@ -1,0 +1,60 @@
+"""Who may do what, as data: capabilities granted to (organisation kind, role) pairs.
+
+Views and API endpoints ask ``has_capability(actor, "…")``; a new capability is one
+line here and one row in the permission-matrix test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from niryat.accounts.models import Membership, OrganisationKind, Role
+
+VIEW_AUDIT = "audit.view_events"
+EXPORT_AUDIT = "audit.export_events"
+VIEW_PROGRAMMES = "programmes.view"
+MANAGE_PROGRAMMES = "programmes.manage"
+
+ALL_CAPABILITIES = frozenset({VIEW_AUDIT, EXPORT_AUDIT, VIEW_PROGRAMMES, MANAGE_PROGRAMMES})
+
+GRANTS: dict[tuple[str, str], frozenset[str]] = {
+    (OrganisationKind.PROGRAMME_OFFICE, Role.ADMIN): frozenset(
+        {VIEW_AUDIT, EXPORT_AUDIT, VIEW_PROGRAMMES, MANAGE_PROGRAMMES}
+    ),
+    (OrganisationKind.PROGRAMME_OFFICE, Role.MEMBER): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.FACILITATOR, Role.ADMIN): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.FACILITATOR, Role.MEMBER): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.TRAINER, Role.ADMIN): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.TRAINER, Role.MEMBER): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.MARKETPLACE, Role.ADMIN): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.MARKETPLACE, Role.MEMBER): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.MSME, Role.ADMIN): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.MSME, Role.MEMBER): frozenset({VIEW_PROGRAMMES}),
+}
+
+
+def capabilities(actor: Any) -> frozenset[str]:
+    """Everything ``actor`` may do through any of its memberships."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return frozenset()
+    if actor.is_superuser:
+        return ALL_CAPABILITIES
+    granted: set[str] = set()
+    pairs = Membership.objects.filter(user=actor).values_list("organisation__kind", "role")
+    for kind, role in pairs:
+        granted |= GRANTS.get((kind, role), frozenset())
+    return frozenset(granted)
+
+
+def has_capability(actor: Any, capability: str) -> bool:
+    return capability in capabilities(actor)
+
+
+def capability_organisation_ids(actor: Any, capability: str) -> list[int]:
+    """The organisations through whose memberships ``actor`` holds ``capability``."""
+    if actor is None or not actor.is_authenticated:
+        return []
+    pairs = Membership.objects.filter(user=actor).values_list(
+        "organisation_id", "organisation__kind", "role"
+    )
+    return [org for org, kind, role in pairs if capability in GRANTS.get((kind, role), ())]

@@ -1,0 +1,75 @@
+"""Starting background work and reporting its progress.
+
+A domain service creates the Job in its own transaction (and audits that), then
+the task is enqueued when that transaction commits. Tasks take the job's id, call
+``job_started``/``job_progress``/``job_succeeded``/``job_failed``, and are
+idempotent: a job that already finished is not run twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from niryat.core.models import Job
+
+
+def job_create(*, actor: Any, kind: str, label: str, task: Any, parameters: dict[str, Any]) -> Job:
+    """Record a job for ``actor`` and enqueue ``task(job_id=…)`` once the transaction commits."""
+    job = Job.objects.create(owner=actor, kind=kind, label=label, parameters=parameters)
+
+    def enqueue() -> None:
+        result = task.enqueue(job_id=str(job.id))
+        Job.objects.filter(pk=job.pk, task_result_id="").update(task_result_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def job_started(job_id: str, total: int = 0) -> Job | None:
+    """Mark a job running; returns None when it already finished (the task should stop)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return None
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.RUNNING, started_at=timezone.now(), total=total, done=0
+    )
+    job.refresh_from_db()
+    return job
+
+
+def job_progress(job_id: str | uuid.UUID, done: int, total: int | None = None) -> None:
+    values: dict[str, Any] = {"done": done}
+    if total is not None:
+        values["total"] = total
+    Job.objects.filter(pk=job_id).update(**values)
+
+
+def job_output_path(job: Job, filename: str) -> Path:
+    """Where a job writes its result file (under MEDIA_ROOT, never served directly)."""
+    folder = Path(settings.MEDIA_ROOT) / "jobs" / str(job.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / filename
+
+
+def job_succeeded(job_id: str | uuid.UUID, message: str = "", result: Path | None = None) -> None:
+    values: dict[str, Any] = {
+        "status": Job.Status.SUCCEEDED,
+        "finished_at": timezone.now(),
+        "message": message,
+    }
+    if result is not None:
+        values["result_file"] = str(result.relative_to(settings.MEDIA_ROOT))
+        values["result_name"] = result.name
+    Job.objects.filter(pk=job_id).update(**values)
+
+
+def job_failed(job_id: str | uuid.UUID, message: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.FAILED, finished_at=timezone.now(), message=message[:2000]
+    )

@@ -1,0 +1,41 @@
+"""Reads of programmes, scoped by the actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from niryat.accounts.scoping import get_in_scope, own_organisation_ids
+from niryat.programmes.models import Participant, Programme
+from niryat.programmes.scoping import programme_visibility
+
+
+def programme_list(*, actor: Any, search: str = "") -> QuerySet[Programme]:
+    """Programmes the actor runs or takes part in (all, for platform administrators)."""
+    programmes = Programme.objects.all()
+    if not (actor.is_authenticated and actor.is_superuser):
+        programmes = programmes.filter(programme_visibility(own_organisation_ids(actor)))
+    if search:
+        programmes = programmes.filter(name__icontains=search) | programmes.filter(
+            name_hi__icontains=search
+        )
+    return (
+        programmes.distinct()
+        .select_related("office")
+        .annotate(participant_count=Count("participants", distinct=True))
+        .order_by("name")
+    )
+
+
+def programme_get(*, actor: Any, slug: str) -> Programme:
+    return get_in_scope(programme_list(actor=actor), slug=slug)
+
+
+def participant_list(*, actor: Any, programme: Programme) -> QuerySet[Participant]:
+    """Who takes part in a programme: all of them for its office, otherwise the actor's own."""
+    participants = programme.participants.select_related("organisation")
+    own = own_organisation_ids(actor)
+    if actor.is_superuser or programme.office_id in own:
+        return participants
+    return participants.filter(organisation_id__in=own)

