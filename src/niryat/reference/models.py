@@ -124,6 +124,31 @@ class Sector(BilingualName):
         ordering = ["name"]
 
 
+class OdopProduct(models.Model):
+    """A district's product under its state's One District One Product (ODOP) scheme."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="odop_products")
+    product = models.CharField(max_length=200)
+    product_hi = models.CharField(max_length=200, blank=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+
+    class Meta:
+        ordering = ["district__name", "product"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "product"], name="odop_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.product}"
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "en").startswith("hi") and self.product_hi:
+            return self.product_hi
+        return self.product
+
+
 class HsCode(models.Model):
     """An entry of the HS 2022 nomenclature: chapter (2 digits), heading (4) or subheading (6)."""
 

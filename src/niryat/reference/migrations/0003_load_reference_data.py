@@ -12,6 +12,6 @@ def load(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     """Reference tables are filled on migrate; `niryat reference load` refreshes them."""
 
-    dependencies = [("reference", "0001_initial")]
+    dependencies = [("reference", "0002_odopproduct")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
