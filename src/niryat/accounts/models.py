@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from niryat.core.i18n import pick
 from niryat.core.models import TimeStampedModel
 
 
@@ -62,6 +63,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name
 
+    @property
+    def display_name(self) -> str:
+        return pick(self.full_name, self.full_name_hi)
+
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
@@ -90,6 +95,10 @@ class Organisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        return pick(self.name, self.name_hi)
 
 
 class Role(models.TextChoices):

@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "niryat.core.context_processors.platform",
+                "niryat.accounts.context_processors.navigation",
             ],
         },
     }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from niryat.core.i18n import pick
 from niryat.core.models import TimeStampedModel
 
 
@@ -41,9 +41,11 @@ class Programme(TimeStampedModel):
 
     @property
     def label(self) -> str:
-        if (get_language() or "en").startswith("hi") and self.name_hi:
-            return self.name_hi
-        return self.name
+        return pick(self.name, self.name_hi)
+
+    @property
+    def summary_label(self) -> str:
+        return pick(self.summary, self.summary_hi)
 
 
 class ParticipantRole(models.TextChoices):

@@ -7,8 +7,9 @@ official codes so that reloading updates rather than duplicates.
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from niryat.core.i18n import pick
 
 
 class BilingualName(models.Model):
@@ -22,9 +23,7 @@ class BilingualName(models.Model):
 
     @property
     def label(self) -> str:
-        if (get_language() or "en").startswith("hi") and self.name_hi:
-            return self.name_hi
-        return self.name
+        return pick(self.name, self.name_hi)
 
     def __str__(self) -> str:
         return self.name
@@ -144,9 +143,7 @@ class OdopProduct(models.Model):
 
     @property
     def label(self) -> str:
-        if (get_language() or "en").startswith("hi") and self.product_hi:
-            return self.product_hi
-        return self.product
+        return pick(self.product, self.product_hi)
 
 
 class HsCode(models.Model):
