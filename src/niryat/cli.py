@@ -53,6 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 2
     from niryat.demo.loader import demo_load
 
+    call("migrate", interactive=False, verbosity=0)
     summary = demo_load()
     print(summary)
     return 0
@@ -84,8 +85,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         from niryat.demo.loader import demo_load
 
         print(demo_load())
-    worker = subprocess.Popen([sys.executable, "-m", "niryat", "worker"])
+    # The worker gets its own session, so that Ctrl-C in the terminal reaches only us and `stop`
+    # signals it exactly once (a second signal would abort the task it is running).
+    worker = subprocess.Popen([sys.executable, "-m", "niryat", "worker"], start_new_session=True)
     print(f"Niryat: http://{args.host}:{args.port}/  (worker pid {worker.pid}; Ctrl-C stops both)")
+    # `kill`, a closed terminal or a service manager stop us like Ctrl-C, so the worker is not orphaned.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupt)
     try:
         call("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
     except KeyboardInterrupt:
@@ -93,6 +99,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         stop(worker)
     return 0
+
+
+def interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signal.strsignal(signum))
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_demo = models.BooleanField(_("demo account"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -164,3 +164,6 @@ class LoginFailure(models.Model):
     pair = models.CharField(max_length=64, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"failed sign-in at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 from niryat.accounts.models import Membership, OrganisationKind, Role
+from niryat.accounts.scoping import visible_organisation_ids
 
 VIEW_AUDIT = "audit.view_events"
 EXPORT_AUDIT = "audit.export_events"
@@ -58,3 +61,17 @@ def capability_organisation_ids(actor: Any, capability: str) -> list[int]:
         "organisation_id", "organisation__kind", "role"
     )
     return [org for org, kind, role in pairs if capability in GRANTS.get((kind, role), ())]
+
+
+def readable_organisation_ids(actor: Any, capability: str) -> list[int] | None:
+    """Organisations whose records ``actor`` may read with ``capability`` (None: all).
+
+    Raises 404 when the actor lacks the capability. A holder reads the records of every
+    organisation visible to them (their own and those in the programmes they run).
+    """
+    if actor.is_superuser:
+        return None
+    if not capability_organisation_ids(actor, capability):
+        raise Http404
+    visible = visible_organisation_ids(actor)
+    return None if visible is None else sorted(visible)

@@ -72,9 +72,17 @@ def record(
 
 @transaction.atomic
 def audit_export_start(
-    *, actor: Any, organisation_ids: list[int] | None, filters: dict[str, str | None]
+    *,
+    actor: Any,
+    organisation_ids: list[int] | None,
+    filters: dict[str, str | None],
+    acting_for: int | None = None,
 ) -> Any:
-    """Start a background CSV export of the events ``actor`` may see, filtered."""
+    """Start a background CSV export of the events ``actor`` may see, filtered.
+
+    ``acting_for`` is the organisation the export is made for; the event is recorded
+    under it, so that organisation's administrators see the export in their trail.
+    """
     job = job_create(
         actor=actor,
         kind="audit.export",
@@ -82,5 +90,11 @@ def audit_export_start(
         task=audit_export,
         parameters={"organisation_ids": organisation_ids, "filters": filters},
     )
-    record(actor, action="audit.export.started", target=job, changes={"filters": filters})
+    record(
+        actor,
+        action="audit.export.started",
+        target=job,
+        organisation=acting_for,
+        changes={"filters": filters},
+    )
     return job

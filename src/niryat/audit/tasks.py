@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import fields
 from datetime import date
 
@@ -15,6 +16,16 @@ from niryat.core.spreadsheet import spreadsheet_safe
 CHUNK = 2000
 COLUMNS = ["at", "actor_label", "action", "target_type", "target_id", "target_label",
            "changes", "channel", "ip"]
+
+
+CHANGES_COLUMN = COLUMNS.index("changes")
+
+
+def csv_cells(row: tuple[object, ...]) -> list[object]:
+    """One event as CSV cells: ``changes`` as JSON, so the file can be read back by programs."""
+    cells = list(row)
+    cells[CHANGES_COLUMN] = json.dumps(cells[CHANGES_COLUMN], ensure_ascii=False, sort_keys=True)
+    return cells
 
 
 def event_filter_from(parameters: dict[str, str | None]) -> EventFilter:
@@ -45,7 +56,7 @@ def audit_export(job_id: str) -> None:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             for done, row in enumerate(events.values_list(*COLUMNS).iterator(CHUNK), start=1):
-                writer.writerow([spreadsheet_safe(value) for value in row])
+                writer.writerow([spreadsheet_safe(cell) for cell in csv_cells(row)])
                 if done % CHUNK == 0:
                     job_progress(job_id, done)
         job_progress(job_id, total)

@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from niryat.accounts.permissions import EXPORT_AUDIT, VIEW_AUDIT, capability_organisation_ids
-from niryat.accounts.scoping import visible_organisation_ids
+from niryat.accounts.permissions import (
+    EXPORT_AUDIT,
+    VIEW_AUDIT,
+    capability_organisation_ids,
+    readable_organisation_ids,
+)
 from niryat.audit.forms import EventFilterForm
 from niryat.audit.selectors import audit_event_list
 from niryat.audit.services import audit_export_start
 from niryat.core.htmx import render_page_or_partial
 from niryat.core.pagination import paginate, query_without_page
-
-
-def readable_organisation_ids(actor: Any, capability: str) -> list[int] | None:
-    """Organisations whose events ``actor`` may read (None: all); 404 without the capability.
-
-    A programme-office administrator reads the events of every organisation visible
-    to them (their own and those taking part in their programmes).
-    """
-    if actor.is_superuser:
-        return None
-    if not capability_organisation_ids(actor, capability):
-        raise Http404
-    visible = visible_organisation_ids(actor)
-    return None if visible is None else sorted(visible)
 
 
 @login_required
@@ -54,6 +42,12 @@ def event_export_view(request: HttpRequest) -> HttpResponse:
         key: (value.isoformat() if hasattr(value, "isoformat") else value)
         for key, value in getattr(form, "cleaned_data", {}).items()
     }
-    job = audit_export_start(actor=request.user, organisation_ids=organisation_ids, filters=filters)
+    acting_for = next(iter(capability_organisation_ids(request.user, EXPORT_AUDIT)), None)
+    job = audit_export_start(
+        actor=request.user,
+        organisation_ids=organisation_ids,
+        filters=filters,
+        acting_for=acting_for,
+    )
     messages.info(request, _("The export has started."))
     return redirect("core:job-detail", job_id=job.id)

@@ -7,6 +7,7 @@ documented in docs/operations.md; keep the two in step.
 
 from __future__ import annotations
 
+import builtins
 import os
 import secrets
 from collections.abc import Mapping
@@ -37,7 +38,7 @@ class Env:
     def str(self, name: str, default: str = "") -> str:
         return self.values.get(name, default).strip()
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: bool = False) -> bool:
         raw = self.values.get(name)
         if raw is None:
             return default
@@ -48,7 +49,7 @@ class Env:
             return False
         raise EnvError(name, raw, "one of 1/0, true/false, yes/no, on/off")
 
-    def int(self, name: str, default: int, minimum: int = 0) -> int:
+    def int(self, name: builtins.str, default: int, minimum: int = 0) -> int:
         raw = self.values.get(name)
         if raw is None or not raw.strip():
             return default
@@ -60,7 +61,7 @@ class Env:
             raise EnvError(name, raw, f"a whole number ≥ {minimum}")
         return number
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(self, name: builtins.str, default: list[builtins.str]) -> list[builtins.str]:
         raw = self.values.get(name)
         if raw is None:
             return default
@@ -69,7 +70,9 @@ class Env:
             raise EnvError(name, raw, "a comma-separated list with at least one item")
         return items
 
-    def choice(self, name: str, default: str, choices: Mapping[str, str]) -> str:
+    def choice(
+        self, name: builtins.str, default: builtins.str, choices: Mapping[builtins.str, builtins.str]
+    ) -> builtins.str:
         """Map a short word (``database``) to the value behind it (a dotted path)."""
         word = self.str(name, default).lower()
         if word not in choices:
@@ -92,9 +95,13 @@ def secret_key(env: Env, folder: Path) -> str:
             raise EnvError("NIRYAT_SECRET_KEY", "…", "at least 50 characters")
         return key
     path = folder / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
+    try:
+        # Created readable by the owner only from the first byte (no window for others).
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(64))
     return path.read_text().strip()
 
 

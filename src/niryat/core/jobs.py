@@ -32,15 +32,17 @@ def job_create(*, actor: Any, kind: str, label: str, task: Any, parameters: dict
 
 
 def job_started(job_id: str, total: int = 0) -> Job | None:
-    """Mark a job running; returns None when it already finished (the task should stop)."""
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None or job.is_finished:
-        return None
-    Job.objects.filter(pk=job_id).update(
+    """Claim a job for this run; returns None when it finished or another worker runs it.
+
+    The claim is one conditional UPDATE, so two workers given the same job cannot both
+    start it.
+    """
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING, started_at=timezone.now(), total=total, done=0
     )
-    job.refresh_from_db()
-    return job
+    if not claimed:
+        return None
+    return Job.objects.get(pk=job_id)
 
 
 def job_progress(job_id: str | uuid.UUID, done: int, total: int | None = None) -> None:

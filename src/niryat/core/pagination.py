@@ -11,7 +11,7 @@ DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int = DEFAULT_PAGE_SIZE) -> Page:
+def paginate(request: HttpRequest, items: Any, per_page: int = DEFAULT_PAGE_SIZE) -> Page[Any]:
     """The requested page (``?page=N``) of ``items``; a bad or too-large page number gives the last."""
     paginator = Paginator(items, min(per_page, MAX_PAGE_SIZE))
     return paginator.get_page(request.GET.get("page"))

@@ -156,17 +156,17 @@ def demo_load() -> str:
                            role=person.role)
             created["users"] += 1
     existing = set(Programme.objects.values_list("slug", flat=True))
-    for spec in PROGRAMMES:
-        if spec.slug in existing:
+    for plan in PROGRAMMES:
+        if plan.slug in existing:
             continue
         programme = programme_create(
-            actor=None, office=orgs[spec.office], slug=spec.slug, name=spec.name,
-            name_hi=spec.name_hi, summary=spec.summary, summary_hi=spec.summary_hi,
-            starts_on=spec.starts_on, state_codes=spec.state_codes,
-            district_codes=spec.district_codes, cluster_slugs=spec.cluster_slugs,
-            sector_slugs=spec.sector_slugs,
+            actor=None, office=orgs[plan.office], slug=plan.slug, name=plan.name,
+            name_hi=plan.name_hi, summary=plan.summary, summary_hi=plan.summary_hi,
+            starts_on=plan.starts_on, state_codes=plan.state_codes,
+            district_codes=plan.district_codes, cluster_slugs=plan.cluster_slugs,
+            sector_slugs=plan.sector_slugs,
         )
-        for org_slug, role in spec.participants:
+        for org_slug, role in plan.participants:
             participant_add(actor=None, programme=programme, organisation=orgs[org_slug], role=role)
         created["programmes"] += 1
     return "demo: " + ", ".join(f"{count} {name} created" for name, count in created.items())

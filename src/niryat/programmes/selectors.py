@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from niryat.accounts.scoping import get_in_scope, own_organisation_ids
 from niryat.programmes.models import Participant, Programme
@@ -20,10 +21,23 @@ def programme_list(*, actor: Any, search: str = "") -> QuerySet[Programme]:
         programmes = programmes.filter(name__icontains=search) | programmes.filter(
             name_hi__icontains=search
         )
+    # Counted in a subquery: counting over the visibility join would count only the
+    # participations that matched the filter (a facilitator would see "1").
+    participants = (
+        Participant.objects.filter(programme=OuterRef("pk"))
+        .order_by()
+        .values("programme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         programmes.distinct()
         .select_related("office")
-        .annotate(participant_count=Count("participants", distinct=True))
+        .annotate(
+            participant_count=Coalesce(
+                Subquery(participants, output_field=IntegerField()), 0
+            )
+        )
         .order_by("name")
     )
 

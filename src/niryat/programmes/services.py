@@ -45,8 +45,9 @@ def programme_create(
     )
     programme.states.set(list(state_codes))
     programme.districts.set(list(district_codes))
-    programme.cluster_cities.set(list(cluster_slugs))
-    programme.sectors.set(list(sector_slugs))
+    # Slug primary keys: django-stubs types the pks of .set() as int only.
+    programme.cluster_cities.set(list(cluster_slugs))  # type: ignore[arg-type]
+    programme.sectors.set(list(sector_slugs))  # type: ignore[arg-type]
     record(
         actor,
         action="programmes.programme.created",

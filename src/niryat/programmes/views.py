@@ -13,7 +13,7 @@ from niryat.core.htmx import render_page_or_partial
 from niryat.core.pagination import paginate, query_without_page
 from niryat.programmes.selectors import participant_list, programme_get, programme_list
 
-HOME_TEMPLATES = {
+HOME_TEMPLATES: dict[str, str] = {
     OrganisationKind.PROGRAMME_OFFICE: "programmes/home_office.html",
     OrganisationKind.FACILITATOR: "programmes/home_facilitator.html",
     OrganisationKind.MSME: "programmes/home_msme.html",
@@ -27,7 +27,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     """What a person sees after signing in: the page of the role they hold."""
     membership = primary_membership(actor=request.user)
     kind = membership.organisation.kind if membership else None
-    template = HOME_TEMPLATES.get(kind, "programmes/home_none.html")  # type: ignore[arg-type]
+    template = HOME_TEMPLATES.get(kind or "", "programmes/home_none.html")
     context = {
         "membership": membership,
         "memberships": membership_list(actor=request.user),

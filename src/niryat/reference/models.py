@@ -21,12 +21,12 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def label(self) -> str:
         return pick(self.name, self.name_hi)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Country(models.Model):

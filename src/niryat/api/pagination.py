@@ -1,0 +1,50 @@
+"""Page-number pagination for every list endpoint: ``?page=N&page_size=M``.
+
+Answers ``{"items": [...], "count": N, "page": n, "page_size": m, "pages": p}``.
+``page_size`` defaults to 25 and is capped at 100 (a larger value is served as 100,
+not refused); a page past the end has no items. The item query is skipped when the
+page is empty, so an empty list costs one COUNT.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+from niryat.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+
+class PageNumberPages(PaginationBase):
+    """The API's one pagination; niryat.api applies it to each app's list endpoints."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page_size: int = Field(
+            DEFAULT_PAGE_SIZE, ge=1, description=f"Items per page (at most {MAX_PAGE_SIZE})."
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        page_size: int
+        pages: int
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        page: int = pagination.page
+        page_size = min(int(pagination.page_size), MAX_PAGE_SIZE)
+        count = self._items_count(queryset)
+        offset = (page - 1) * page_size
+        items = list(queryset[offset : offset + page_size]) if offset < count else []
+        return {
+            "items": items,
+            "count": count,
+            "page": page,
+            "page_size": page_size,
+            "pages": max(1, -(-count // page_size)),
+        }

@@ -1,0 +1,71 @@
+"""Pagination: ?page=N&page_size=M (default 25, at most 100) on every list endpoint."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from niryat.accounts.tests.factories import member
+from niryat.api.api import APP_APIS
+from niryat.api.tests.helpers import API, assert_error, assert_page, session_client
+from niryat.reference.models import Country
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client() -> Client:
+    return session_client(member())
+
+
+def test_defaults(client: Client) -> None:
+    total = Country.objects.count()
+    assert total > 100
+    items = assert_page(client.get(f"{API}/reference/countries").json(), count=total)
+    assert len(items) == 25
+
+
+def test_page_and_size(client: Client) -> None:
+    total = Country.objects.count()
+    first = assert_page(client.get(f"{API}/reference/countries?page_size=10").json(), count=total, page_size=10)
+    second = assert_page(
+        client.get(f"{API}/reference/countries?page=2&page_size=10").json(), count=total, page=2, page_size=10
+    )
+    assert len(first) == len(second) == 10
+    assert {c["iso2"] for c in first}.isdisjoint({c["iso2"] for c in second})
+    names = list(Country.objects.order_by("name").values_list("name", flat=True)[10:20])
+    assert [c["name"] for c in second] == names
+
+
+def test_page_size_is_capped_at_100(client: Client) -> None:
+    total = Country.objects.count()
+    body = client.get(f"{API}/reference/countries?page_size=1000").json()
+    assert len(assert_page(body, count=total, page_size=100)) == 100
+
+
+def test_a_page_past_the_end_is_empty(client: Client) -> None:
+    body = client.get(f"{API}/reference/countries?page=99").json()
+    assert body["items"] == [] and body["page"] == 99 and body["count"] == Country.objects.count()
+
+
+def test_an_empty_list_has_one_page(client: Client) -> None:
+    assert_page(client.get(f"{API}/programmes").json(), count=0)
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=-1", "page=x", "page_size=0", "page_size=abc"])
+def test_bad_values_are_422(client: Client, query: str) -> None:
+    error = assert_error(client.get(f"{API}/reference/countries?{query}"), 422, "invalid")
+    assert error["fields"][0]["field"] == query.split("=")[0]
+
+
+def test_every_list_endpoint_takes_page_and_page_size() -> None:
+    schema = Client().get(f"{API}/openapi.json").json()
+    lists = [f"/api/v1{prefix}{path}" for prefix, module in APP_APIS for path, *_ in module.LIST_ENDPOINTS]
+    assert len(lists) >= 10
+    for path in lists:
+        operation = schema["paths"][path]["get"]
+        names = {p["name"] for p in operation["parameters"]}
+        assert {"page", "page_size"} <= names, path
+        response = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        component = schema["components"]["schemas"][response.rsplit("/", 1)[-1]]
+        assert set(component["properties"]) == {"items", "count", "page", "page_size", "pages"}, path

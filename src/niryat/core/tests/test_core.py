@@ -1,0 +1,202 @@
+"""core: money, spreadsheet-safe cells, jobs and their files, pagination, database helpers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.http import Http404
+from django.test import Client, RequestFactory
+
+from niryat.accounts.tests.factories import UserFactory
+from niryat.core import jobs
+from niryat.core.db import SQLITE_ENGINE, append_only_trigger_sql, connection_options
+from niryat.core.models import Job
+from niryat.core.money import format_money, minor_units, to_minor
+from niryat.core.pagination import paginate, query_without_page
+from niryat.core.selectors import job_get, job_list
+from niryat.core.spreadsheet import spreadsheet_safe
+
+# money ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor"),
+    [("1234.50", "INR", 123450), (Decimal("0.01"), "INR", 1), (7, "INR", 700), ("100", "JPY", 100),
+     ("1.005", "KWD", 1005), ("-12.34", "INR", -1234)],
+)
+def test_to_minor(amount: Any, currency: str, minor: int) -> None:
+    assert to_minor(amount, currency) == minor
+    assert isinstance(to_minor(amount, currency), int)
+
+
+@pytest.mark.parametrize(("amount", "currency"), [("0.001", "INR"), ("1.5", "JPY"), ("12.345", "USD")])
+def test_to_minor_refuses_fractions_of_the_minor_unit(amount: str, currency: str) -> None:
+    with pytest.raises(ValueError):
+        to_minor(amount, currency)
+
+
+def test_minor_units() -> None:
+    assert (minor_units("INR"), minor_units("JPY"), minor_units("KWD")) == (2, 0, 3)
+
+
+def test_format_money_uses_indian_grouping() -> None:
+    assert format_money(1234567800) == "₹1,23,45,678.00"
+    assert format_money(123456780) == "₹12,34,567.80"
+    assert format_money(5) == "₹0.05"
+    assert format_money(-5050) == "-₹50.50"
+
+
+# spreadsheet ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+91 98765", "-2", "@SUM(A1)", "\t=x", "\r=x", "\n=x"])
+def test_spreadsheet_safe_escapes_formula_starts(text: str) -> None:
+    assert spreadsheet_safe(text) == "'" + text
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Kashi Weaves", "Kashi Weaves"), (None, ""), (42, "42"), ("काशी", "काशी"), ("a=b", "a=b"), ("", ""),
+])
+def test_spreadsheet_safe_leaves_plain_values(value: object, expected: str) -> None:
+    assert spreadsheet_safe(value) == expected
+
+
+# database helpers -----------------------------------------------------------------------------
+
+
+def test_connection_options() -> None:
+    sqlite = connection_options(SQLITE_ENGINE)["OPTIONS"]
+    assert sqlite["transaction_mode"] == "IMMEDIATE" and "foreign_keys=ON" in sqlite["init_command"]
+    assert connection_options("django.db.backends.postgresql") == {}
+
+
+@pytest.mark.parametrize("vendor", ["sqlite", "postgresql"])
+def test_append_only_trigger_sql_has_a_way_back(vendor: str) -> None:
+    forward, backward = append_only_trigger_sql(vendor, "t")
+    assert forward and backward
+    assert all("t" in statement for statement in forward + backward)
+    assert append_only_trigger_sql("mysql", "t") == ([], [])
+
+
+# pagination -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("page", "number"), [("1", 1), ("3", 3), ("99", 4), ("abc", 1), ("", 1), ("-1", 4)])
+def test_paginate_never_fails_on_a_bad_page(page: str, number: int) -> None:
+    result = paginate(RequestFactory().get("/", {"page": page}), list(range(100)), per_page=25)
+    assert result.number == number
+
+
+def test_paginate_caps_the_page_size_and_keeps_filters() -> None:
+    request = RequestFactory().get("/", {"page": "2", "q": "silk", "state": "9"})
+    assert len(paginate(request, list(range(1000)), per_page=10_000).object_list) == 100
+    assert query_without_page(request) == "q=silk&state=9"
+
+
+# jobs -----------------------------------------------------------------------------------------
+
+
+class NoTask:
+    """A task stand-in that records what was enqueued."""
+
+    def __init__(self) -> None:
+        self.enqueued: list[dict[str, Any]] = []
+
+    def enqueue(self, **kwargs: Any) -> Any:
+        self.enqueued.append(kwargs)
+        return type("Result", (), {"id": "result-1"})()
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.mark.django_db
+def test_job_create_enqueues_only_after_commit(django_capture_on_commit_callbacks: Any) -> None:
+    owner = UserFactory()
+    task = NoTask()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.job_create(actor=owner, kind="test", label="Test", task=task, parameters={"a": 1})
+        assert task.enqueued == []
+    assert task.enqueued == [{"job_id": str(job.id)}]
+    job.refresh_from_db()
+    assert job.task_result_id == "result-1" and job.status == Job.Status.QUEUED
+
+
+@pytest.mark.django_db
+def test_job_lifecycle_and_percent(media: Path) -> None:
+    job = Job.objects.create(owner=UserFactory(), kind="test", label="Test")
+    assert job.percent == 0 and not job.is_finished
+    started = jobs.job_started(str(job.id), total=200)
+    assert started is not None and started.status == Job.Status.RUNNING and started.started_at
+    jobs.job_progress(job.id, 50)
+    job.refresh_from_db()
+    assert job.percent == 25
+    path = jobs.job_output_path(job, "out.csv")
+    path.write_text("x")
+    assert path.is_relative_to(media)
+    jobs.job_succeeded(job.id, message="done", result=path)
+    job.refresh_from_db()
+    assert job.is_finished and job.percent == 100 and job.result_name == "out.csv"
+    assert job.result_file == f"jobs/{job.id}/out.csv"
+    assert jobs.job_started(str(job.id)) is None  # a finished job is not started again
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_job_failed_keeps_the_message_short() -> None:
+    job = Job.objects.create(owner=UserFactory(), kind="test", label="Test")
+    jobs.job_failed(job.id, "x" * 5000)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and len(job.message) == 2000 and job.is_finished
+    assert jobs.job_started(str(job.id)) is None
+
+
+@pytest.mark.django_db
+def test_job_started_for_an_unknown_job() -> None:
+    assert jobs.job_started("00000000-0000-0000-0000-000000000000") is None
+
+
+@pytest.mark.django_db
+def test_people_see_only_their_own_jobs() -> None:
+    mine, theirs = UserFactory(), UserFactory()
+    job = Job.objects.create(owner=mine, kind="test", label="Mine")
+    assert list(job_list(actor=mine)) == [job]
+    assert not job_list(actor=theirs).exists()
+    with pytest.raises(Http404):
+        job_get(actor=theirs, job_id=job.id)
+
+
+@pytest.mark.django_db
+def test_job_download_for_the_owner_only(client: Client, media: Path) -> None:
+    owner, other = UserFactory(), UserFactory()
+    job = Job.objects.create(owner=owner, kind="test", label="Test")
+    path = jobs.job_output_path(job, "result.csv")
+    path.write_text("a,b\n")
+    jobs.job_succeeded(job.id, result=path)
+    url = f"/jobs/{job.id}/download/"
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    client.force_login(owner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"a,b\n"
+    assert "attachment" in response["Content-Disposition"] and "result.csv" in response["Content-Disposition"]
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("result_file", ["", "../../secret_key", "/etc/passwd", "jobs/missing.csv"])
+def test_job_download_refuses_missing_or_outside_files(client: Client, media: Path, result_file: str) -> None:
+    owner = UserFactory()
+    job = Job.objects.create(owner=owner, kind="test", label="Test", result_file=result_file,
+                             result_name="x.csv", status=Job.Status.SUCCEEDED)
+    client.force_login(owner)
+    assert client.get(f"/jobs/{job.id}/download/").status_code == 404
