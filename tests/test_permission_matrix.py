@@ -20,8 +20,10 @@ from niryat.accounts.permissions import (
     ALL_CAPABILITIES,
     EXPORT_AUDIT,
     MANAGE_PROGRAMMES,
+    MANAGE_REGISTRY,
     VIEW_AUDIT,
     VIEW_PROGRAMMES,
+    VIEW_REGISTRY,
     capabilities,
     capability_organisation_ids,
     has_capability,
@@ -38,19 +40,20 @@ K, R = OrganisationKind, Role
 
 # --- 1. capabilities ---------------------------------------------------------------------------
 
-COLUMNS = (VIEW_AUDIT, EXPORT_AUDIT, VIEW_PROGRAMMES, MANAGE_PROGRAMMES)
-CAPABILITY_MATRIX: dict[tuple[str, str], tuple[bool, bool, bool, bool]] = {
-    #                                view audit  export audit  view progr.  manage progr.
-    (K.PROGRAMME_OFFICE, R.ADMIN):   (True,      True,         True,        True),
-    (K.PROGRAMME_OFFICE, R.MEMBER):  (False,     False,        True,        False),
-    (K.FACILITATOR, R.ADMIN):        (False,     False,        True,        False),
-    (K.FACILITATOR, R.MEMBER):       (False,     False,        True,        False),
-    (K.TRAINER, R.ADMIN):            (False,     False,        True,        False),
-    (K.TRAINER, R.MEMBER):           (False,     False,        True,        False),
-    (K.MARKETPLACE, R.ADMIN):        (False,     False,        True,        False),
-    (K.MARKETPLACE, R.MEMBER):       (False,     False,        True,        False),
-    (K.MSME, R.ADMIN):               (False,     False,        True,        False),
-    (K.MSME, R.MEMBER):              (False,     False,        True,        False),
+COLUMNS = (VIEW_AUDIT, EXPORT_AUDIT, VIEW_PROGRAMMES, MANAGE_PROGRAMMES, VIEW_REGISTRY,
+           MANAGE_REGISTRY)
+CAPABILITY_MATRIX: dict[tuple[str, str], tuple[bool, bool, bool, bool, bool, bool]] = {
+    #                                view audit  export audit  view progr.  manage progr. view reg. manage reg.
+    (K.PROGRAMME_OFFICE, R.ADMIN):   (True,      True,         True,        True,         True,     True),
+    (K.PROGRAMME_OFFICE, R.MEMBER):  (False,     False,        True,        False,        True,     True),
+    (K.FACILITATOR, R.ADMIN):        (False,     False,        True,        False,        True,     True),
+    (K.FACILITATOR, R.MEMBER):       (False,     False,        True,        False,        True,     True),
+    (K.TRAINER, R.ADMIN):            (False,     False,        True,        False,        False,    False),
+    (K.TRAINER, R.MEMBER):           (False,     False,        True,        False,        False,    False),
+    (K.MARKETPLACE, R.ADMIN):        (False,     False,        True,        False,        False,    False),
+    (K.MARKETPLACE, R.MEMBER):       (False,     False,        True,        False,        False,    False),
+    (K.MSME, R.ADMIN):               (False,     False,        True,        False,        False,    False),
+    (K.MSME, R.MEMBER):              (False,     False,        True,        False,        False,    False),
 }
 
 

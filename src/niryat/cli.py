@@ -74,6 +74,15 @@ def cmd_reference(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate_id(args: argparse.Namespace) -> int:
+    setup_django()
+    from niryat.registry.jsonl import validate_lines
+
+    for answer in validate_lines(sys.stdin):
+        sys.stdout.write(answer + "\n")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Migrate, load the demo, start a worker process and serve until Ctrl-C stops both."""
     require_demo_mode()
@@ -138,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     reference_sub = reference.add_subparsers(dest="action", metavar="ACTION", required=True)
     load = reference_sub.add_parser("load", help="load or refresh the reference tables from their data files")
     load.set_defaults(handler=cmd_reference)
+
+    validate = sub.add_parser(
+        "validate-id", help="check GSTIN, PAN, IEC, Udyam and FSSAI numbers given as JSON lines on stdin"
+    )
+    validate.add_argument("--jsonl", action="store_true", required=True,
+                          help='lines {"kind": "gstin", "value": "…"} in, one JSON answer per line out')
+    validate.set_defaults(handler=cmd_validate_id)
 
     manage = sub.add_parser("manage", help="Django's management commands (`niryat manage help`)",
                             add_help=False)

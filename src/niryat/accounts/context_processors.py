@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from niryat.accounts.permissions import VIEW_AUDIT, VIEW_PROGRAMMES, capabilities
+from niryat.accounts.permissions import VIEW_AUDIT, VIEW_PROGRAMMES, VIEW_REGISTRY, capabilities
 from niryat.accounts.selectors import primary_membership
 
 
@@ -28,6 +28,8 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     items = [NavItem(str(_("Home")), reverse("home"), "home")]
     if VIEW_PROGRAMMES in granted:
         items.append(NavItem(str(_("Programmes")), reverse("programmes:programme-list"), "programmes"))
+    if VIEW_REGISTRY in granted:
+        items.append(NavItem(str(_("Enterprises")), reverse("registry:enterprise-list"), "enterprises"))
     if VIEW_AUDIT in granted:
         items.append(NavItem(str(_("Audit trail")), reverse("audit:event-list"), "audit"))
     items.append(NavItem(str(_("Background jobs")), reverse("core:job-list"), "jobs"))

@@ -17,16 +17,21 @@ VIEW_AUDIT = "audit.view_events"
 EXPORT_AUDIT = "audit.export_events"
 VIEW_PROGRAMMES = "programmes.view"
 MANAGE_PROGRAMMES = "programmes.manage"
+VIEW_REGISTRY = "registry.view"
+MANAGE_REGISTRY = "registry.manage"
 
-ALL_CAPABILITIES = frozenset({VIEW_AUDIT, EXPORT_AUDIT, VIEW_PROGRAMMES, MANAGE_PROGRAMMES})
+ALL_CAPABILITIES = frozenset(
+    {VIEW_AUDIT, EXPORT_AUDIT, VIEW_PROGRAMMES, MANAGE_PROGRAMMES, VIEW_REGISTRY, MANAGE_REGISTRY}
+)
+REGISTRY = frozenset({VIEW_REGISTRY, MANAGE_REGISTRY})
 
 GRANTS: dict[tuple[str, str], frozenset[str]] = {
     (OrganisationKind.PROGRAMME_OFFICE, Role.ADMIN): frozenset(
-        {VIEW_AUDIT, EXPORT_AUDIT, VIEW_PROGRAMMES, MANAGE_PROGRAMMES}
+        {VIEW_AUDIT, EXPORT_AUDIT, VIEW_PROGRAMMES, MANAGE_PROGRAMMES} | REGISTRY
     ),
-    (OrganisationKind.PROGRAMME_OFFICE, Role.MEMBER): frozenset({VIEW_PROGRAMMES}),
-    (OrganisationKind.FACILITATOR, Role.ADMIN): frozenset({VIEW_PROGRAMMES}),
-    (OrganisationKind.FACILITATOR, Role.MEMBER): frozenset({VIEW_PROGRAMMES}),
+    (OrganisationKind.PROGRAMME_OFFICE, Role.MEMBER): frozenset({VIEW_PROGRAMMES}) | REGISTRY,
+    (OrganisationKind.FACILITATOR, Role.ADMIN): frozenset({VIEW_PROGRAMMES}) | REGISTRY,
+    (OrganisationKind.FACILITATOR, Role.MEMBER): frozenset({VIEW_PROGRAMMES}) | REGISTRY,
     (OrganisationKind.TRAINER, Role.ADMIN): frozenset({VIEW_PROGRAMMES}),
     (OrganisationKind.TRAINER, Role.MEMBER): frozenset({VIEW_PROGRAMMES}),
     (OrganisationKind.MARKETPLACE, Role.ADMIN): frozenset({VIEW_PROGRAMMES}),

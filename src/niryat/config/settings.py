@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "niryat.accounts",
     "niryat.audit",
     "niryat.programmes",
+    "niryat.registry",
 ]
 
 MIDDLEWARE = [

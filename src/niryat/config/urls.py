@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("niryat.accounts.urls")),
     path("audit/", include("niryat.audit.urls")),
     path("programmes/", include("niryat.programmes.urls")),
+    path("enterprises/", include("niryat.registry.urls")),
     path("", include("niryat.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -24,16 +24,29 @@ def read_rows(filename: str) -> Iterator[dict[str, str]]:
             yield {key.strip(): (value or "").strip() for key, value in row.items() if key}
 
 
+def build(model: Any, **values: Any) -> Any:
+    """An instance with the values the model has a field for.
+
+    Migrations call the loaders with historical models, which may lack a column that a
+    later migration adds (and a later data migration fills); such values are skipped.
+    """
+    known = {f.attname for f in model._meta.concrete_fields} | {
+        f.name for f in model._meta.concrete_fields
+    }
+    return model(**{key: value for key, value in values.items() if key in known})
+
+
 def upsert(model: Any, objects: Iterable[Any], update_fields: list[str]) -> int:
     """Insert or update by primary key; returns how many rows were given."""
     items = list(objects)
+    names = {f.name for f in model._meta.concrete_fields}
     if items:
         model.objects.bulk_create(
             items,
             batch_size=500,
             update_conflicts=True,
             unique_fields=[model._meta.pk.name],
-            update_fields=update_fields,
+            update_fields=[name for name in update_fields if name in names],
         )
     return len(items)
 
@@ -72,11 +85,12 @@ def load_gst_state_codes(get_model: GetModel) -> int:
 def load_states(get_model: GetModel) -> int:
     State = get_model("reference", "State")
     rows = (
-        State(lgd_code=int(r["lgd_code"]), name=r["name"], name_hi=r["name_hi"], kind=r["kind"],
-              gst_code=r["gst_code"].zfill(2) if r["gst_code"] else "", iso_code=r["iso_code"])
+        build(State, lgd_code=int(r["lgd_code"]), name=r["name"], name_hi=r["name_hi"],
+              kind=r["kind"], gst_code=r["gst_code"].zfill(2) if r["gst_code"] else "",
+              iso_code=r["iso_code"], udyam_codes=r.get("udyam_codes", ""))
         for r in read_rows("states.csv")
     )
-    return upsert(State, rows, ["name", "name_hi", "kind", "gst_code", "iso_code"])
+    return upsert(State, rows, ["name", "name_hi", "kind", "gst_code", "iso_code", "udyam_codes"])
 
 
 def load_districts(get_model: GetModel) -> int:
@@ -156,3 +170,8 @@ LOADERS: list[tuple[str, Callable[[GetModel], int]]] = [
 def load_all(get_model: GetModel) -> dict[str, int]:
     """Load every reference table; returns the row count given for each."""
     return {name: loader(get_model) for name, loader in LOADERS}
+
+
+def load_in_migration(apps: Any, schema_editor: Any) -> None:
+    """The RunPython step of the reference data migrations."""
+    load_all(apps.get_model)

@@ -86,6 +86,9 @@ class State(BilingualName):
     kind = models.CharField(max_length=5, choices=Kind.choices)
     gst_code = models.CharField(max_length=2, blank=True)
     iso_code = models.CharField(max_length=6, blank=True)
+    udyam_codes = models.CharField(
+        max_length=20, blank=True, help_text="Letters for the state in Udyam numbers, space-separated."
+    )
 
     class Meta:
         ordering = ["name"]

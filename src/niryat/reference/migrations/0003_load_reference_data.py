@@ -1,12 +1,6 @@
-from typing import Any
-
 from django.db import migrations
 
-from niryat.reference.loaders import load_all
-
-
-def load(apps: Any, schema_editor: Any) -> None:
-    load_all(apps.get_model)
+from niryat.reference.loaders import load_in_migration
 
 
 class Migration(migrations.Migration):
@@ -14,4 +8,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("reference", "0002_odopproduct")]
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(load_in_migration, migrations.RunPython.noop)]

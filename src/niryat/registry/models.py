@@ -1,0 +1,115 @@
+"""Enterprises (MSMEs) and the people to contact at them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from niryat.core.i18n import pick
+from niryat.core.models import TimeStampedModel
+
+
+class SizeClass(models.TextChoices):
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large (not an MSME)")
+
+
+class ExportExperience(models.TextChoices):
+    NONE = "none", _("Not yet exporting")
+    INDIRECT = "indirect", _("Exports through others")
+    DIRECT = "direct", _("Exports directly")
+
+
+class Enterprise(TimeStampedModel):
+    """A micro, small or medium enterprise that a programme works with.
+
+    ``steward`` is the organisation that brought it into the registry (a facilitator or
+    a programme office); it decides who may see the enterprise. Identifiers are stored
+    normalised (upper case, no spaces); Udyam number and GSTIN are unique when present.
+    ``size_class`` is derived from investment and turnover with the limits in force on
+    ``size_as_of``. A merged duplicate keeps its row with ``merged_into`` set.
+    """
+
+    steward = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="enterprises"
+    )
+    name = models.CharField(_("legal name"), max_length=200)
+    name_hi = models.CharField(_("legal name (Hindi)"), max_length=200, blank=True)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    trade_name_hi = models.CharField(_("trade name (Hindi)"), max_length=200, blank=True)
+    udyam_number = models.CharField(_("Udyam number"), max_length=19, null=True, blank=True)
+    gstin = models.CharField(_("GSTIN"), max_length=15, null=True, blank=True)
+    pan = models.CharField(_("PAN"), max_length=10, blank=True, db_index=True)
+    iec = models.CharField(_("IEC"), max_length=10, blank=True)
+    fssai = models.CharField(_("FSSAI licence"), max_length=14, blank=True)
+    other_licences = models.JSONField(_("other licences"), default=dict, blank=True)
+    investment_paise = models.BigIntegerField(_("investment (paise)"), null=True, blank=True)
+    turnover_paise = models.BigIntegerField(_("turnover (paise)"), null=True, blank=True)
+    size_class = models.CharField(_("size"), max_length=6, choices=SizeClass.choices, blank=True)
+    size_as_of = models.DateField(_("size as of"), null=True, blank=True)
+    sector = models.ForeignKey(
+        "reference.Sector", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    district = models.ForeignKey(
+        "reference.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    odop_product = models.ForeignKey(
+        "reference.OdopProduct", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    address = models.TextField(_("address"), blank=True)
+    pincode = models.CharField(_("PIN code"), max_length=6, blank=True)
+    year_started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True)
+    export_experience = models.CharField(
+        _("export experience"), max_length=8, choices=ExportExperience.choices,
+        default=ExportExperience.NONE,
+    )
+    export_markets = models.JSONField(_("export markets"), default=list, blank=True)
+    name_key = models.CharField(max_length=200, blank=True, db_index=True)
+    search_text = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["udyam_number"], condition=Q(udyam_number__isnull=False),
+                name="enterprise_udyam_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["gstin"], condition=Q(gstin__isnull=False), name="enterprise_gstin_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["steward", "name"]),
+            models.Index(fields=["district", "sector"]),
+        ]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return pick(self.name, self.name_hi)
+
+
+class Contact(TimeStampedModel):
+    """A person to contact at an enterprise: mobile in E.164 form (+91…), email."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=16, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_primary = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self) -> str:
+        return self.name or self.mobile or self.email

@@ -1,0 +1,104 @@
+"""Normalising business names for search and duplicate detection.
+
+"M/s Shree Ganesh Handicrafts Pvt. Ltd." and "Shri Ganesh Handicrafts Private Limited"
+should meet; so should "श्री गणेश हस्तशिल्प". ``name_key`` lowercases, transliterates
+Devanagari to a rough Latin spelling, drops legal-form words and honorifics, and folds
+common spelling variants.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A rough, loss-tolerant Devanagari → Latin table: enough to make spellings meet.
+CONSONANTS = {
+    "क": "k", "ख": "kh", "ग": "g", "घ": "gh", "ङ": "n", "च": "ch", "छ": "chh", "ज": "j",
+    "झ": "jh", "ञ": "n", "ट": "t", "ठ": "th", "ड": "d", "ढ": "dh", "ण": "n", "त": "t",
+    "थ": "th", "द": "d", "ध": "dh", "न": "n", "प": "p", "फ": "ph", "ब": "b", "भ": "bh",
+    "म": "m", "य": "y", "र": "r", "ल": "l", "व": "v", "श": "sh", "ष": "sh", "स": "s",
+    "ह": "h", "ळ": "l", "क़": "q", "ख़": "kh", "ग़": "g", "ज़": "z", "ड़": "r", "ढ़": "rh",
+    "फ़": "f",
+}
+VOWELS = {
+    "अ": "a", "आ": "aa", "इ": "i", "ई": "ee", "उ": "u", "ऊ": "oo", "ऋ": "ri", "ए": "e",
+    "ऐ": "ai", "ओ": "o", "औ": "au",
+}
+MATRAS = {
+    "ा": "aa", "ि": "i", "ी": "ee", "ु": "u", "ू": "oo", "ृ": "ri", "े": "e", "ै": "ai",
+    "ो": "o", "ौ": "au", "ॅ": "e", "ॉ": "o",
+}
+VIRAMA = "्"
+NASALS = {"ं": "n", "ँ": "n", "ः": "h"}
+NUKTA = "़"
+
+LEGAL_WORDS = {
+    "pvt", "private", "ltd", "limited", "llp", "co", "company", "and", "corp", "corporation",
+    "inc", "ms", "m", "s", "the", "firm", "enterprises", "enterprise", "opc", "india",
+    "prop", "proprietor", "proprietorship", "shree", "shri", "sri", "shre",
+}
+# Spelling variants folded to one form after transliteration.
+FOLDS = [
+    (re.compile(r"aa"), "a"), (re.compile(r"ee"), "i"), (re.compile(r"oo"), "u"),
+    (re.compile(r"w"), "v"), (re.compile(r"ph"), "f"), (re.compile(r"z"), "j"),
+    (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"sh"), "s"), (re.compile(r"y$"), "i"),
+    (re.compile(r"a$"), ""),
+]
+
+
+def transliterate(text: str) -> str:
+    """Devanagari letters to a plain Latin spelling; other characters pass through."""
+    out: list[str] = []
+    chars = unicodedata.normalize("NFC", text)
+    i = 0
+    while i < len(chars):
+        ch = chars[i]
+        if i + 1 < len(chars) and chars[i + 1] == NUKTA and ch + NUKTA in CONSONANTS:
+            ch = ch + NUKTA
+            i += 1
+        if ch in CONSONANTS:
+            out.append(CONSONANTS[ch])
+            following = chars[i + 1] if i + 1 < len(chars) else ""
+            if following in MATRAS:
+                out.append(MATRAS[following])
+                i += 1
+            elif following == VIRAMA:
+                i += 1
+            elif following and ("\u0900" <= following <= "\u097f") and following not in NASALS:
+                out.append("a")
+            elif not following or not ("\u0900" <= following <= "\u097f"):
+                pass  # a final consonant's inherent vowel is not spoken in Hindi
+            else:
+                out.append("a")
+        elif ch in VOWELS:
+            out.append(VOWELS[ch])
+        elif ch in MATRAS:
+            out.append(MATRAS[ch])
+        elif ch in NASALS:
+            out.append(NASALS[ch])
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def words(name: str) -> list[str]:
+    """The name's meaningful words, normalised (lower case, Latin, variants folded)."""
+    text = transliterate(name).lower().replace("&", " and ")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    tokens = re.split(r"[^a-z0-9]+", text)
+    result = []
+    for token in tokens:
+        if not token or token in LEGAL_WORDS:
+            continue
+        for pattern, replacement in FOLDS:
+            token = pattern.sub(replacement, token)
+        if token:
+            result.append(token)
+    return result
+
+
+def name_key(name: str) -> str:
+    """One comparable string for a business name (words in order, space-separated)."""
+    return " ".join(words(name))[:200]

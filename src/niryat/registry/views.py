@@ -1,0 +1,136 @@
+"""Registry pages: the enterprise list with search and filters, register, edit, detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from niryat.accounts.models import Organisation
+from niryat.accounts.permissions import (
+    MANAGE_REGISTRY,
+    VIEW_REGISTRY,
+    capability_organisation_ids,
+    has_capability,
+)
+from niryat.accounts.selectors import organisation_list
+from niryat.core.htmx import render_page_or_partial
+from niryat.core.pagination import paginate, query_without_page
+from niryat.programmes.selectors import programme_list
+from niryat.reference.models import District, Sector
+from niryat.registry import selectors, services
+from niryat.registry.forms import EnterpriseFilterForm, EnterpriseForm
+from niryat.registry.validation import ReferenceIndex
+
+
+def require(actor: Any, capability: str) -> None:
+    """404 (not 403) for people who may not use the registry: its existence does not leak."""
+    if not has_capability(actor, capability):
+        raise Http404
+
+
+def district_choices() -> list[tuple[str, str]]:
+    rows = District.objects.select_related("state").order_by("state__name", "name")
+    return [(str(d.lgd_code), f"{d.label}, {d.state.label} ({d.lgd_code})") for d in rows]
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    return [(s.slug, s.label) for s in Sector.objects.order_by("name")]
+
+
+def enterprise_form(data: Any = None, initial: dict[str, Any] | None = None) -> EnterpriseForm:
+    return EnterpriseForm(data, initial=initial, district_choices=district_choices(),
+                          sector_choices=sector_choices())
+
+
+def steward_for(actor: Any) -> Organisation:
+    """The organisation a new enterprise is registered under: the actor's first that may."""
+    ids = capability_organisation_ids(actor, MANAGE_REGISTRY)
+    organisation = Organisation.objects.filter(pk__in=ids).order_by("pk").first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+@login_required
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, VIEW_REGISTRY)
+    form = EnterpriseFilterForm(request.GET or None)
+    form.fields["district"].choices = [("", "—"), *district_choices()]  # type: ignore[attr-defined]
+    form.fields["sector"].choices = [("", "—"), *sector_choices()]  # type: ignore[attr-defined]
+    form.fields["programme"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+        (p.slug, p.label) for p in programme_list(actor=request.user)
+    ]
+    form.fields["steward"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+        (o.slug, o.label) for o in organisation_list(actor=request.user).filter(
+            kind__in=["facilitator", "programme_office"])
+    ]
+    filters = selectors.EnterpriseFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.EnterpriseFilter(
+            q=data["q"], district=data["district"], sector=data["sector"], size=data["size"],
+            programme=data["programme"], steward=data["steward"],
+        )
+    page = paginate(request, selectors.enterprise_list(actor=request.user, filters=filters))
+    context = {"form": form, "page": page, "query": query_without_page(request),
+               "can_manage": has_capability(request.user, MANAGE_REGISTRY)}
+    return render_page_or_partial(request, "registry/enterprise_list.html", "results", context)
+
+
+@login_required
+def enterprise_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, MANAGE_REGISTRY)
+    form = enterprise_form(request.POST or None)
+    if request.method == "POST" and form.check(ReferenceIndex.load()):
+        assert form.cleaned_enterprise is not None
+        try:
+            enterprise = services.enterprise_register(
+                actor=request.user, steward=steward_for(request.user),
+                cleaned=form.cleaned_enterprise,
+            )
+        except services.RegistryError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            for warning in form.cleaned_enterprise.warnings:
+                messages.warning(request, warning.message)
+            messages.success(request, _("The enterprise is registered."))
+            return redirect("registry:enterprise-detail", enterprise_id=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": None})
+
+
+@login_required
+def enterprise_edit_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    require(request.user, MANAGE_REGISTRY)
+    enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+    form = enterprise_form(request.POST or None, initial=EnterpriseForm.initial_from(enterprise))
+    if request.method == "POST" and form.check(ReferenceIndex.load()):
+        assert form.cleaned_enterprise is not None
+        try:
+            services.enterprise_update(actor=request.user, enterprise=enterprise,
+                                       cleaned=form.cleaned_enterprise)
+        except services.RegistryError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            for warning in form.cleaned_enterprise.warnings:
+                messages.warning(request, warning.message)
+            messages.success(request, _("The changes are saved."))
+            return redirect("registry:enterprise-detail", enterprise_id=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    require(request.user, VIEW_REGISTRY)
+    enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+    context = {
+        "enterprise": enterprise,
+        "contacts": enterprise.contacts.all(),
+        "history": selectors.enterprise_history(enterprise=enterprise),
+        "can_manage": has_capability(request.user, MANAGE_REGISTRY),
+    }
+    return render(request, "registry/enterprise_detail.html", context)
