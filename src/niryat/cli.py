@@ -83,6 +83,19 @@ def cmd_validate_id(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import (or with --dry-run, check) a file of enterprises, in this process, with progress."""
+    setup_django()
+    from pathlib import Path
+
+    from niryat.registry.importing.cli import import_file
+
+    return import_file(
+        Path(args.file), dry_run=args.dry_run, programme=args.programme, steward=args.steward,
+        errors=Path(args.errors) if args.errors else None,
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Migrate, load the demo, start a worker process and serve until Ctrl-C stops both."""
     require_demo_mode()
@@ -154,6 +167,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--jsonl", action="store_true", required=True,
                           help='lines {"kind": "gstin", "value": "…"} in, one JSON answer per line out')
     validate.set_defaults(handler=cmd_validate_id)
+
+    imp = sub.add_parser("import", help="import enterprises from a CSV or XLSX file")
+    imp_sub = imp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    enterprises = imp_sub.add_parser("enterprises", help="a file of MSMEs (see the template)")
+    enterprises.add_argument("file")
+    enterprises.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    enterprises.add_argument("--programme", default="", help="programme slug: its office is the steward")
+    enterprises.add_argument("--steward", default="", help="slug of the organisation the rows belong to")
+    enterprises.add_argument("--errors", default="", help="write the rejected rows with their errors here (.csv or .xlsx)")
+    enterprises.set_defaults(handler=cmd_import)
 
     manage = sub.add_parser("manage", help="Django's management commands (`niryat manage help`)",
                             add_help=False)

@@ -98,3 +98,39 @@ def audit_export_start(
         changes={"filters": filters},
     )
     return job
+
+
+def record_many(
+    actor: Any,
+    *,
+    action: str,
+    targets: list[tuple[models.Model, dict[str, Any]]],
+    organisation: Any = None,
+) -> int:
+    """Append one event per (target, changes) in one INSERT, for set-based bulk services.
+
+    Like ``record``, it must run inside the transaction of the changes it describes.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"audit.record_many({action!r}) must run inside the service's transaction")
+    origin = current_origin()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    events = [
+        AuditEvent(
+            actor=actor if authenticated else None,
+            actor_label=actor.email if authenticated else "",
+            organisation_id=getattr(organisation, "pk", organisation),
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_label=str(target)[:300],
+            changes=_plain(changes),
+            channel=origin.channel,
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+            request_id=origin.request_id,
+        )
+        for target, changes in targets
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)

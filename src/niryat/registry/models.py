@@ -113,3 +113,63 @@ class Contact(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name or self.mobile or self.email
+
+
+class ImportBatch(TimeStampedModel):
+    """One file of enterprises being imported: counts, progress and how far it has got.
+
+    ``cursor`` is the number of data rows whose results are committed; it moves in the
+    same transaction as the rows it covers, so a run that is killed resumes from there
+    and never writes a row twice.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKED = "checked", _("Checked (dry run)")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    steward = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    programme_slug = models.SlugField(max_length=80, blank=True)
+    original_name = models.CharField(max_length=255)
+    file_path = models.CharField(max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    dry_run_done = models.BooleanField(default=False)
+    rows_read = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    cursor = models.PositiveIntegerField(default=0)
+    columns = models.JSONField(default=list, blank=True)
+    unknown_columns = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class ImportProblem(models.Model):
+    """A problem with one row of an import: its row number (as in the file), field and message."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problems")
+    dry_run = models.BooleanField(default=False)
+    row_number = models.PositiveIntegerField()
+    field = models.CharField(max_length=40, blank=True)
+    level = models.CharField(max_length=7, default="error")
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["row_number", "id"]
+        indexes = [models.Index(fields=["batch", "dry_run", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}: {self.message}"

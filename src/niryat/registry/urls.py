@@ -1,6 +1,6 @@
 from django.urls import path
 
-from niryat.registry import views
+from niryat.registry import import_views, views
 
 app_name = "registry"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     path("new/", views.enterprise_create_view, name="enterprise-create"),
     path("<int:enterprise_id>/", views.enterprise_detail_view, name="enterprise-detail"),
     path("<int:enterprise_id>/edit/", views.enterprise_edit_view, name="enterprise-edit"),
+    path("import/", import_views.import_upload_view, name="import-upload"),
+    path("import/template.csv", import_views.import_template_view, name="import-template"),
+    path("import/<int:batch_id>/", import_views.import_detail_view, name="import-detail"),
+    path("import/<int:batch_id>/commit/", import_views.import_commit_view, name="import-commit"),
+    path("import/<int:batch_id>/errors.<str:fmt>", import_views.import_errors_view,
+         name="import-errors"),
 ]

@@ -1,0 +1,51 @@
+"""The error report: the file's rejected rows as they were, with a column saying why."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from niryat.core.spreadsheet import spreadsheet_safe
+from niryat.registry.importing.pipeline import FIRST_DATA_ROW, batch_path, import_limit
+from niryat.registry.importing.reading import open_rows
+from niryat.registry.models import ImportBatch, ImportProblem
+
+ERROR_COLUMN = "errors"
+
+
+def rejected_rows(batch: ImportBatch, dry_run: bool) -> Iterator[list[str]]:
+    """Header + each rejected row (original cells) + its error messages, in file order."""
+    problems: dict[int, list[str]] = defaultdict(list)
+    for row, field, message in ImportProblem.objects.filter(
+        batch=batch, dry_run=dry_run, level="error"
+    ).values_list("row_number", "field", "message"):
+        problems[row].append(f"{field}: {message}" if field else message)
+    table, rows = open_rows(batch_path(batch), import_limit())
+    yield [*table.columns, ERROR_COLUMN]
+    for row_number, cells in enumerate(rows, start=FIRST_DATA_ROW):
+        if row_number in problems:
+            padded = cells + [""] * (len(table.columns) - len(cells))
+            yield [*padded, " | ".join(problems[row_number])]
+
+
+def write_csv(batch: ImportBatch, path: Path, dry_run: bool) -> int:
+    count = -1
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        for count, row in enumerate(rejected_rows(batch, dry_run)):
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return count
+
+
+def write_xlsx(batch: ImportBatch, path: Path, dry_run: bool) -> int:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("errors")
+    count = -1
+    for count, row in enumerate(rejected_rows(batch, dry_run)):
+        sheet.append([spreadsheet_safe(cell) for cell in row])
+    workbook.save(path)
+    return count
