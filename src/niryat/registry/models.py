@@ -173,3 +173,32 @@ class ImportProblem(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number}: {self.message}"
+
+
+class DuplicateCandidate(models.Model):
+    """Two enterprises that may be the same business, for a person to merge or keep apart.
+
+    Found by ``duplicates.duplicates_find`` (derived data: rebuilt at will; decisions are
+    kept). ``first_id`` < ``second_id`` so a pair is stored once.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To decide")
+        MERGED = "merged", _("Merged")
+        APART = "apart", _("Kept apart")
+
+    first = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score})"

@@ -9,8 +9,7 @@ from django.db.models import Q, QuerySet
 
 from niryat.accounts.scoping import get_in_scope, scope
 from niryat.audit.models import AuditEvent
-from niryat.audit.selectors import audit_history
-from niryat.registry.models import Enterprise
+from niryat.registry.models import DuplicateCandidate, Enterprise
 from niryat.registry.names import name_key
 
 
@@ -67,5 +66,24 @@ def enterprise_get(*, actor: Any, enterprise_id: int) -> Enterprise:
 
 
 def enterprise_history(*, enterprise: Enterprise) -> QuerySet[AuditEvent]:
-    """The audit events about an enterprise (the caller has already scoped it)."""
-    return audit_history(target_type="registry.enterprise", target_id=str(enterprise.pk))
+    """The audit events about an enterprise and the duplicates merged into it, oldest first.
+
+    The caller has already scoped the enterprise.
+    """
+    ids = [str(enterprise.pk), *(str(pk) for pk in enterprise.merged.values_list("pk", flat=True))]
+    return AuditEvent.objects.filter(target_type="registry.enterprise", target_id__in=ids).order_by(
+        "at", "id")
+
+
+def duplicate_list(*, actor: Any, status: str = "open") -> QuerySet[DuplicateCandidate]:
+    """Candidate pairs whose two enterprises the actor may both see."""
+    visible = scope(Enterprise.objects.all(), "steward_id", actor).values("pk")
+    return (
+        DuplicateCandidate.objects.filter(status=status, first__in=visible, second__in=visible)
+        .select_related("first__district", "second__district", "first__steward", "second__steward")
+        .order_by("-score", "id")
+    )
+
+
+def duplicate_get(*, actor: Any, candidate_id: int) -> DuplicateCandidate:
+    return get_in_scope(duplicate_list(actor=actor), pk=candidate_id)

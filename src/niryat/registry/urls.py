@@ -1,6 +1,6 @@
 from django.urls import path
 
-from niryat.registry import import_views, views
+from niryat.registry import duplicate_views, import_views, views
 
 app_name = "registry"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("new/", views.enterprise_create_view, name="enterprise-create"),
     path("<int:enterprise_id>/", views.enterprise_detail_view, name="enterprise-detail"),
     path("<int:enterprise_id>/edit/", views.enterprise_edit_view, name="enterprise-edit"),
+    path("duplicates/", duplicate_views.duplicate_list_view, name="duplicate-list"),
+    path("duplicates/<int:candidate_id>/", duplicate_views.duplicate_detail_view,
+         name="duplicate-detail"),
+    path("duplicates/<int:candidate_id>/decide/", duplicate_views.duplicate_decide_view,
+         name="duplicate-decide"),
     path("import/", import_views.import_upload_view, name="import-upload"),
     path("import/template.csv", import_views.import_template_view, name="import-template"),
     path("import/<int:batch_id>/", import_views.import_detail_view, name="import-detail"),

@@ -1,0 +1,66 @@
+"""Duplicate candidates: compare two enterprises side by side, merge them or keep them apart."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from niryat.accounts.permissions import MANAGE_REGISTRY
+from niryat.core.pagination import paginate
+from niryat.registry import duplicates, selectors
+from niryat.registry.services import ENTERPRISE_FIELDS, RegistryError
+from niryat.registry.views import require
+
+COMPARED = ["name", "name_hi", "udyam_number", "gstin", "pan", "district", "sector", "pincode",
+            "address"]
+
+
+@login_required
+def duplicate_list_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, MANAGE_REGISTRY)
+    if request.method == "POST":
+        count = duplicates.duplicates_find()
+        messages.info(request, _("%(count)d possible duplicates found.") % {"count": count})
+        return redirect("registry:duplicate-list")
+    page = paginate(request, selectors.duplicate_list(actor=request.user))
+    return render(request, "registry/duplicate_list.html", {"page": page})
+
+
+@login_required
+def duplicate_detail_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    require(request.user, MANAGE_REGISTRY)
+    candidate = selectors.duplicate_get(actor=request.user, candidate_id=candidate_id)
+    rows = [
+        (field, getattr(candidate.first, field), getattr(candidate.second, field))
+        for field in COMPARED
+    ]
+    return render(request, "registry/duplicate_detail.html",
+                  {"candidate": candidate, "rows": rows, "fields": ENTERPRISE_FIELDS})
+
+
+@login_required
+@require_POST
+def duplicate_decide_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    require(request.user, MANAGE_REGISTRY)
+    candidate = selectors.duplicate_get(actor=request.user, candidate_id=candidate_id)
+    decision = request.POST.get("decision")
+    if decision == "apart":
+        duplicates.duplicate_keep_apart(actor=request.user, candidate=candidate)
+        messages.success(request, _("Kept apart: they will not be proposed again."))
+        return redirect("registry:duplicate-list")
+    keep, merge = candidate.first, candidate.second
+    if decision == "keep_second":
+        keep, merge = merge, keep
+    elif decision != "keep_first":
+        return redirect("registry:duplicate-detail", candidate_id=candidate.pk)
+    try:
+        duplicates.enterprise_merge(actor=request.user, keep=keep, merge=merge)
+    except RegistryError as error:
+        messages.error(request, str(error))
+        return redirect("registry:duplicate-detail", candidate_id=candidate.pk)
+    messages.success(request, _("Merged. Both histories are kept on the enterprise."))
+    return redirect("registry:enterprise-detail", enterprise_id=keep.pk)

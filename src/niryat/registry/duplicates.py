@@ -1,0 +1,142 @@
+"""Finding enterprises entered twice, and merging them.
+
+Candidates come from blocks that real duplicates share — the same mobile number, or the
+same district and first name word — so the work grows with the block sizes, not with
+the square of the registry. Within a block, names are compared after ``name_key``
+(transliteration, legal words dropped) by word overlap and character similarity.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+from itertools import combinations
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from niryat.audit.services import record
+from niryat.registry.models import Contact, DuplicateCandidate, Enterprise
+from niryat.registry.services import ENTERPRISE_FIELDS, RegistryError, search_text
+
+THRESHOLD = 70
+MAX_BLOCK = 200  # a block larger than this (a common word) is not compared pairwise
+
+
+def name_similarity(a: str, b: str) -> int:
+    """0–100: how alike two name keys are (word overlap and spelling)."""
+    if not a or not b:
+        return 0
+    words_a, words_b = set(a.split()), set(b.split())
+    overlap = len(words_a & words_b) / len(words_a | words_b)
+    spelling = SequenceMatcher(None, a, b).ratio()
+    return int(round(100 * max(overlap, spelling)))
+
+
+def score_pair(a: dict[str, Any], b: dict[str, Any]) -> tuple[int, list[str]]:
+    reasons = []
+    similarity = name_similarity(a["name_key"], b["name_key"])
+    score = similarity
+    if a["mobile"] and a["mobile"] == b["mobile"]:
+        reasons.append("same_mobile")
+        score += 20
+    if a["district_id"] and a["district_id"] == b["district_id"]:
+        reasons.append("same_district")
+        score += 10
+    if a["pan"] and a["pan"] == b["pan"]:
+        reasons.append("same_pan")
+        score += 30
+    if similarity >= 60:
+        reasons.append("similar_name")
+    return min(score, 100), reasons
+
+
+def duplicates_find(enterprise_ids: Iterable[int] | None = None) -> int:
+    """Refresh open candidates among live enterprises (all, or those in ``enterprise_ids``' blocks).
+
+    Decided pairs stay as decided. Returns the number of open candidates stored.
+    """
+    live = Enterprise.objects.filter(merged_into__isnull=True)
+    rows = {
+        row["id"]: row
+        for row in live.values("id", "name_key", "district_id", "pan")
+    }
+    mobiles = dict(Contact.objects.filter(enterprise__in=live, is_primary=True).exclude(mobile="")
+                   .values_list("enterprise_id", "mobile"))
+    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for pk, row in rows.items():
+        row["mobile"] = mobiles.get(pk, "")
+        first_word = row["name_key"].split(" ", 1)[0] if row["name_key"] else ""
+        if row["mobile"]:
+            blocks[("m", row["mobile"])].append(pk)
+        if first_word and row["district_id"]:
+            blocks[("n", row["district_id"], first_word)].append(pk)
+        if row["pan"]:
+            blocks[("p", row["pan"])].append(pk)
+    wanted = set(enterprise_ids) if enterprise_ids is not None else None
+    found: dict[tuple[int, int], tuple[int, list[str]]] = {}
+    for members in blocks.values():
+        if len(members) < 2 or len(members) > MAX_BLOCK:
+            continue
+        if wanted is not None and not wanted.intersection(members):
+            continue
+        for x, y in combinations(sorted(members), 2):
+            if (x, y) in found:
+                continue
+            score, reasons = score_pair(rows[x], rows[y])
+            if score >= THRESHOLD:
+                found[(x, y)] = (score, reasons)
+    with transaction.atomic():
+        decided = set(DuplicateCandidate.objects.exclude(status=DuplicateCandidate.Status.OPEN)
+                      .values_list("first_id", "second_id"))
+        DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).delete()
+        DuplicateCandidate.objects.bulk_create(
+            [DuplicateCandidate(first_id=x, second_id=y, score=s, reasons=r)
+             for (x, y), (s, r) in found.items() if (x, y) not in decided],
+            batch_size=1000,
+        )
+    return len(found)
+
+
+@transaction.atomic
+def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Enterprise:
+    """Merge ``merge`` into ``keep``: fill ``keep``'s blanks, move contacts, keep both histories."""
+    if keep.pk == merge.pk or merge.merged_into_id or keep.merged_into_id:
+        raise RegistryError("These two enterprises cannot be merged (one is already merged).")
+    filled = {}
+    moved_ids = {}
+    for name in ENTERPRISE_FIELDS:
+        if getattr(keep, name) in (None, "", []) and getattr(merge, name) not in (None, "", []):
+            filled[name] = [None, getattr(merge, name)]
+    for name in ("udyam_number", "gstin"):
+        if getattr(merge, name):
+            moved_ids[name] = getattr(merge, name)
+            setattr(merge, name, None)
+    merge.merged_into = keep
+    merge.save(update_fields=["udyam_number", "gstin", "merged_into", "updated_at"])
+    for name, (_old, value) in filled.items():
+        setattr(keep, name, value)
+    keep.search_text = search_text({n: getattr(keep, n) for n in ENTERPRISE_FIELDS}) + " " + merge.search_text
+    keep.save()
+    Contact.objects.filter(enterprise=merge).update(enterprise=keep, is_primary=False)
+    DuplicateCandidate.objects.filter(first__in=[keep, merge], second__in=[keep, merge]).update(
+        status=DuplicateCandidate.Status.MERGED, decided_at=timezone.now())
+    record(actor, action="registry.enterprise.merged", target=keep, organisation=keep.steward_id,
+           changes={"merged": [None, merge.pk], **filled})
+    record(actor, action="registry.enterprise.merged_into", target=merge,
+           organisation=merge.steward_id,
+           changes={"merged_into": [None, keep.pk], **{k: [v, None] for k, v in moved_ids.items()}})
+    return keep
+
+
+@transaction.atomic
+def duplicate_keep_apart(*, actor: Any, candidate: DuplicateCandidate) -> DuplicateCandidate:
+    """Record that two similar enterprises are different businesses; they are not proposed again."""
+    candidate.status = DuplicateCandidate.Status.APART
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["status", "decided_at"])
+    record(actor, action="registry.duplicate.kept_apart", target=candidate.first,
+           organisation=candidate.first.steward_id, changes={"other": [None, candidate.second_id]})
+    return candidate
