@@ -1,29 +1,24 @@
 """API of the accounts app: the caller (``/me``), organisations and the caller's API tokens.
 
 Mounted by ``niryat.api.api`` at ``/api/v1/``; every endpoint acts as the authenticated
-caller (``request.auth``). List endpoints are named in ``LIST_ENDPOINTS`` and paginated
-by niryat.api (apps may not import niryat.api).
+caller (``request.auth``). List endpoints are paginated with ``PageNumberPages``.
 """
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from niryat.accounts import selectors, services
-from niryat.accounts.models import ApiToken, Organisation, OrganisationKind, Role, User
+from niryat.accounts.models import ApiToken, Organisation, OrganisationKind, Role
 from niryat.accounts.permissions import capabilities
+from niryat.core.apitools import PageNumberPages, request_actor
 
 router = Router()
-
-
-def _actor(request: HttpRequest) -> User:
-    """The authenticated caller (set by the API's token or session authentication)."""
-    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 # ---- schemas -------------------------------------------------------------------------------
@@ -78,7 +73,7 @@ class TokenIn(Schema):
 @router.get("/me", response=MeOut, tags=["me"])
 def me(request: HttpRequest) -> dict[str, Any]:
     """The caller: name, the organisations they act for (with role) and what they may do."""
-    actor = _actor(request)
+    actor = request_actor(request)
     return {
         "email": actor.email,
         "full_name": actor.full_name,
@@ -91,11 +86,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # ---- organisations --------------------------------------------------------------------------
 
 
+@router.get("/organisations", response=list[OrganisationOut], tags=["organisations"])
+@paginate(PageNumberPages)
 def organisation_list(
     request: HttpRequest, filters: Query[OrganisationFilter]
 ) -> QuerySet[Organisation]:
     """Organisations the caller may see, optionally of one kind or matching ``q``."""
-    organisations = selectors.organisation_list(actor=_actor(request))
+    organisations = selectors.organisation_list(actor=request_actor(request))
     if filters.kind:
         organisations = organisations.filter(kind=filters.kind)
     q = filters.q.strip()
@@ -109,21 +106,23 @@ def organisation_list(
 @router.get("/organisations/{slug}", response=OrganisationOut, tags=["organisations"])
 def organisation_detail(request: HttpRequest, slug: str) -> Organisation:
     """One organisation the caller may see (404 for any other)."""
-    return selectors.organisation_get(actor=_actor(request), slug=slug)
+    return selectors.organisation_get(actor=request_actor(request), slug=slug)
 
 
 # ---- API tokens -----------------------------------------------------------------------------
 
 
+@router.get("/tokens", response=list[TokenOut], tags=["tokens"])
+@paginate(PageNumberPages)
 def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
     """The caller's API tokens, newest first, revoked ones included (secrets are never shown)."""
-    return selectors.api_token_list(actor=_actor(request)).order_by("-created_at", "-id")
+    return selectors.api_token_list(actor=request_actor(request)).order_by("-created_at", "-id")
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, tags=["tokens"])
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     """Issue a token for the caller. The secret is in this response only: store it now."""
-    issued = services.api_token_create(actor=_actor(request), name=payload.name)
+    issued = services.api_token_create(actor=request_actor(request), name=payload.name)
     body = TokenOut.model_validate(issued.token).model_dump()
     return Status(201, {**body, "secret": issued.secret})
 
@@ -131,7 +130,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 @router.post("/tokens/{token_id}/revoke", response=TokenOut, tags=["tokens"])
 def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
     """Revoke one of the caller's tokens at once; revoking twice changes nothing."""
-    actor = _actor(request)
+    actor = request_actor(request)
     token = selectors.api_token_get(actor=actor, token_id=token_id)
     return services.api_token_revoke(actor=actor, token=token)
 
@@ -139,14 +138,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
 @router.delete("/tokens/{token_id}", response={204: None}, tags=["tokens"])
 def token_delete(request: HttpRequest, token_id: int) -> Status[None]:
     """The same as revoking: the token stops working (its record stays, for the audit trail)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     token = selectors.api_token_get(actor=actor, token_id=token_id)
     services.api_token_revoke(actor=actor, token=token)
     return Status(204, None)
-
-
-#: List endpoints as (path, view, item schema, tag); niryat.api adds them with its pagination.
-LIST_ENDPOINTS: list[tuple[str, Callable[..., Any], type[Schema], str]] = [
-    ("/organisations", organisation_list, OrganisationOut, "organisations"),
-    ("/tokens", token_list, TokenOut, "tokens"),
-]

@@ -1,33 +1,25 @@
-"""The HTTP API at ``/api/v1/``: assembles each app's router with one auth, one error
-envelope and one pagination.
+"""The HTTP API at ``/api/v1/``: mounts each app's router with one auth and one error
+envelope.
 
-Apps may not import ``niryat.api`` (import-linter), so each app's ``api.py`` gives a
-``router`` for its single-object endpoints and a ``LIST_ENDPOINTS`` table of list views;
-this module adds those views to the router wrapped in ``PageNumberPages`` and mounts it.
+Each app's ``api.py`` gives a ``router``; its list endpoints are paginated with
+``niryat.core.apitools.PageNumberPages`` (apps may not import ``niryat.api``).
 OpenAPI is at ``/api/v1/openapi.json`` and Swagger UI at ``/api/v1/docs``, served from
 ninja's bundled static files (nothing is loaded from a CDN; the online validator is off).
 """
 
-from collections.abc import Callable
 from types import ModuleType
-from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import URLPattern, URLResolver
-from ninja import NinjaAPI, Router, Schema, Swagger
-from ninja.pagination import paginate
+from ninja import NinjaAPI, Router, Swagger
 
 from niryat.accounts import api as accounts_api
 from niryat.api.auth import api_auth
 from niryat.api.errors import install_error_handlers, with_enveloped_405
-from niryat.api.pagination import PageNumberPages
 from niryat.audit import api as audit_api
 from niryat.core import api as core_api
 from niryat.programmes import api as programmes_api
 from niryat.reference import api as reference_api
-
-#: (path, view, item schema, tag): what each app's ``LIST_ENDPOINTS`` holds.
-ListEndpoint = tuple[str, Callable[..., Any], type[Schema], str]
 
 #: Each app's API module and the prefix it is mounted at, in URL-matching order.
 APP_APIS: list[tuple[str, ModuleType]] = [
@@ -67,15 +59,7 @@ api = NiryatAPI(
 install_error_handlers(api)
 
 
-def add_list_endpoints(router: Router, endpoints: list[ListEndpoint]) -> None:
-    """Register each list view as ``GET path`` answering a page of ``item``."""
-    for path, view, item, tag in endpoints:
-        response: Any = list[item]  # type: ignore[valid-type]
-        router.get(path, response=response, tags=[tag])(paginate(PageNumberPages)(view))
-
-
 for prefix, module in APP_APIS:
-    add_list_endpoints(module.router, getattr(module, "LIST_ENDPOINTS", []))
     api.add_router(prefix, module.router)
 
 

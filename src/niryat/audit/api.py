@@ -5,7 +5,6 @@ Mounted by ``niryat.api.api`` at ``/api/v1/audit``. Only callers holding the
 get an answer; anyone else gets 404, as if the trail did not exist.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from niryat.accounts.permissions import (
@@ -24,14 +24,9 @@ from niryat.accounts.permissions import (
 from niryat.audit.models import AuditEvent
 from niryat.audit.selectors import EventFilter, audit_event_list
 from niryat.audit.services import audit_export_start
+from niryat.core.apitools import PageNumberPages, request_actor
 
 router = Router(tags=["audit"])
-
-
-def _actor(request: HttpRequest) -> Any:
-    """The authenticated caller (set by the API's token or session authentication)."""
-    return request.auth  # type: ignore[attr-defined]
-
 
 
 class EventFilterIn(Schema):
@@ -100,9 +95,11 @@ class ExportStartedOut(Schema):
         return reverse("api-v1:job-detail", kwargs={"job_id": obj.id})
 
 
+@router.get("/events", response=list[EventOut])
+@paginate(PageNumberPages)
 def event_list(request: HttpRequest, filters: Query[EventFilterIn]) -> QuerySet[AuditEvent]:
     """Audit events the caller may read, newest first, filtered."""
-    organisation_ids = readable_organisation_ids(_actor(request), VIEW_AUDIT)
+    organisation_ids = readable_organisation_ids(request_actor(request), VIEW_AUDIT)
     events = audit_event_list(organisation_ids=organisation_ids, filters=filters.to_filter())
     return events.select_related("organisation").order_by("-at", "-id")
 
@@ -110,15 +107,9 @@ def event_list(request: HttpRequest, filters: Query[EventFilterIn]) -> QuerySet[
 @router.post("/exports", response={202: ExportStartedOut})
 def export_start(request: HttpRequest, payload: EventFilterIn) -> Status[Any]:
     """Start a CSV export of the events the caller may read; follow it at ``/jobs/{id}``."""
-    actor = _actor(request)
+    actor = request_actor(request)
     organisation_ids = readable_organisation_ids(actor, EXPORT_AUDIT)
     job = audit_export_start(
         actor=actor, organisation_ids=organisation_ids, filters=payload.to_parameters()
     )
     return Status(202, job)
-
-
-#: List endpoints as (path, view, item schema, tag); niryat.api adds them with its pagination.
-LIST_ENDPOINTS: list[tuple[str, Callable[..., Any], type[Schema], str]] = [
-    ("/events", event_list, EventOut, "audit"),
-]

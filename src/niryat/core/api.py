@@ -5,26 +5,21 @@ Mounted by ``niryat.api.api`` at ``/api/v1/jobs``. Nobody sees anyone else's job
 """
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
+from niryat.core.apitools import PageNumberPages, request_actor
 from niryat.core.models import Job
 from niryat.core.selectors import job_get, job_list
 
 router = Router(tags=["jobs"])
-
-
-def _actor(request: HttpRequest) -> Any:
-    """The authenticated caller (set by the API's token or session authentication)."""
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _job(request: HttpRequest, job_id: str) -> Job:
@@ -33,7 +28,7 @@ def _job(request: HttpRequest, job_id: str) -> Job:
         key = uuid.UUID(job_id)
     except ValueError:
         raise Http404 from None
-    return job_get(actor=_actor(request), job_id=key)
+    return job_get(actor=request_actor(request), job_id=key)
 
 
 class JobOut(Schema):
@@ -57,9 +52,11 @@ class JobOut(Schema):
         return reverse("api-v1:job-download", kwargs={"job_id": obj.id})
 
 
+@router.get("", response=list[JobOut])
+@paginate(PageNumberPages)
 def job_list_endpoint(request: HttpRequest) -> QuerySet[Job]:
     """The jobs the caller started, newest first."""
-    return job_list(actor=_actor(request)).order_by("-created_at")
+    return job_list(actor=request_actor(request)).order_by("-created_at")
 
 
 @router.get("/{job_id}", response=JobOut, url_name="job-detail")
@@ -79,9 +76,3 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
     if not path.is_relative_to(root) or not path.exists():
         raise Http404
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)
-
-
-#: List endpoints as (path, view, item schema, tag); niryat.api adds them with its pagination.
-LIST_ENDPOINTS: list[tuple[str, Callable[..., Any], type[Schema], str]] = [
-    ("", job_list_endpoint, JobOut, "jobs"),
-]

@@ -5,24 +5,20 @@ a programme the caller may not see answers 404, and participants are listed as
 ``participant_list`` allows (all for the office, otherwise the caller's own).
 """
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from niryat.accounts.models import OrganisationKind
+from niryat.core.apitools import PageNumberPages, request_actor
 from niryat.programmes.models import ParticipantRole, Programme
 from niryat.programmes.selectors import participant_list, programme_get, programme_list
 
 router = Router(tags=["programmes"])
-
-
-def _actor(request: HttpRequest) -> Any:
-    """The authenticated caller (set by the API's token or session authentication)."""
-    return request.auth  # type: ignore[attr-defined]
 
 
 class OrganisationRef(Schema):
@@ -95,17 +91,19 @@ class ProgrammeFilter(Schema):
     q: str = Field("", max_length=100, description="Name contains (English or Hindi).")
 
 
+@router.get("", response=list[ProgrammeOut])
+@paginate(PageNumberPages)
 def programme_list_endpoint(
     request: HttpRequest, filters: Query[ProgrammeFilter]
 ) -> QuerySet[Programme]:
     """Programmes the caller runs or takes part in, by name."""
-    return programme_list(actor=_actor(request), search=filters.q.strip())
+    return programme_list(actor=request_actor(request), search=filters.q.strip())
 
 
 @router.get("/{slug}", response=ProgrammeDetailOut)
 def programme_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     """One programme with its geography, sectors and the participants the caller may see."""
-    actor = _actor(request)
+    actor = request_actor(request)
     programme = programme_get(actor=actor, slug=slug)
     return {
         **ProgrammeOut.model_validate(programme).model_dump(),
@@ -115,9 +113,3 @@ def programme_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
         "sectors": list(programme.sectors.order_by("name")),
         "participants": list(participant_list(actor=actor, programme=programme)),
     }
-
-
-#: List endpoints as (path, view, item schema, tag); niryat.api adds them with its pagination.
-LIST_ENDPOINTS: list[tuple[str, Callable[..., Any], type[Schema], str]] = [
-    ("", programme_list_endpoint, ProgrammeOut, "programmes"),
-]

@@ -1,25 +1,19 @@
 """API of the reference data: states, districts, sectors, HS codes and countries.
 
 Mounted by ``niryat.api.api`` at ``/api/v1/reference``; open to any authenticated
-caller. Every list is paginated by niryat.api (see ``LIST_ENDPOINTS``).
+caller. Every list is paginated with ``PageNumberPages``.
 """
-
-from collections.abc import Callable
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
+from niryat.core.apitools import PageNumberPages, request_actor
 from niryat.reference import selectors
 from niryat.reference.models import Country, District, HsCode, Sector, State
 
 router = Router(tags=["reference"])
-
-
-def _actor(request: HttpRequest) -> Any:
-    """The authenticated caller (set by the API's token or session authentication)."""
-    return request.auth  # type: ignore[attr-defined]
 
 
 class StateOut(Schema):
@@ -84,36 +78,36 @@ class SearchFilter(Schema):
     q: str = Field("", max_length=100, description="Name contains, or an ISO code.")
 
 
+@router.get("/states", response=list[StateOut])
+@paginate(PageNumberPages)
 def state_list(request: HttpRequest) -> QuerySet[State]:
     """Indian states and union territories (LGD codes)."""
-    return selectors.state_list(actor=_actor(request))
+    return selectors.state_list(actor=request_actor(request))
 
 
+@router.get("/districts", response=list[DistrictOut])
+@paginate(PageNumberPages)
 def district_list(request: HttpRequest, filters: Query[DistrictFilter]) -> QuerySet[District]:
     """Districts (LGD codes), optionally of one state."""
-    return selectors.district_list(actor=_actor(request), state=filters.state, search=filters.q.strip())
+    return selectors.district_list(actor=request_actor(request), state=filters.state, search=filters.q.strip())
 
 
+@router.get("/sectors", response=list[SectorOut])
+@paginate(PageNumberPages)
 def sector_list(request: HttpRequest) -> QuerySet[Sector]:
     """Export sectors with their typical HS chapters."""
-    return selectors.sector_list(actor=_actor(request))
+    return selectors.sector_list(actor=request_actor(request))
 
 
+@router.get("/hs-codes", response=list[HsCodeOut])
+@paginate(PageNumberPages)
 def hs_code_list(request: HttpRequest, filters: Query[HsCodeFilter]) -> QuerySet[HsCode]:
     """The HS 2022 nomenclature, searched by code prefix or description."""
-    return selectors.hs_code_list(actor=_actor(request), search=filters.q, level=filters.level)
+    return selectors.hs_code_list(actor=request_actor(request), search=filters.q, level=filters.level)
 
 
+@router.get("/countries", response=list[CountryOut])
+@paginate(PageNumberPages)
 def country_list(request: HttpRequest, filters: Query[SearchFilter]) -> QuerySet[Country]:
     """Countries (ISO 3166-1)."""
-    return selectors.country_list(actor=_actor(request), search=filters.q)
-
-
-#: List endpoints as (path, view, item schema, tag); niryat.api adds them with its pagination.
-LIST_ENDPOINTS: list[tuple[str, Callable[..., Any], type[Schema], str]] = [
-    ("/states", state_list, StateOut, "reference"),
-    ("/districts", district_list, DistrictOut, "reference"),
-    ("/sectors", sector_list, SectorOut, "reference"),
-    ("/hs-codes", hs_code_list, HsCodeOut, "reference"),
-    ("/countries", country_list, CountryOut, "reference"),
-]
+    return selectors.country_list(actor=request_actor(request), search=filters.q)

@@ -11,18 +11,11 @@ from django.test import Client
 from niryat.accounts import services
 from niryat.accounts.models import ApiToken, OrganisationKind, Role, User
 from niryat.accounts.tests.factories import OrganisationFactory, UserFactory, member
+from niryat.api.tests.helpers import API, token_client
 from niryat.audit.models import AuditEvent
 from niryat.demo.loader import DEMO_DOMAIN, demo_load
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1"
-
-
-def as_user(user: User) -> Client:
-    """A client signed in as ``user`` through a new API token."""
-    issued = services.api_token_create(actor=user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {issued.secret}"})
 
 
 def error_code(response: Any) -> str:
@@ -44,7 +37,7 @@ def test_me_lists_memberships_and_capabilities() -> None:
     user = member(office, role=Role.ADMIN, full_name="Asha Rao")
     msme = OrganisationFactory(kind=OrganisationKind.MSME, slug="weaver", name="Weaver")
     services.membership_add(actor=None, user=user, organisation=msme, role=Role.MEMBER)
-    body = as_user(user).get(f"{API}/me").json()
+    body = token_client(user).get(f"{API}/me").json()
     assert body["email"] == user.email and body["full_name"] == "Asha Rao"
     assert {(m["organisation"]["slug"], m["organisation"]["kind"], m["role"]) for m in body["memberships"]} == {
         ("office", "programme_office", "admin"),
@@ -55,7 +48,7 @@ def test_me_lists_memberships_and_capabilities() -> None:
 
 
 def test_me_without_memberships() -> None:
-    body = as_user(UserFactory()).get(f"{API}/me").json()
+    body = token_client(UserFactory()).get(f"{API}/me").json()
     assert body["memberships"] == [] and body["capabilities"] == []
 
 
@@ -63,7 +56,7 @@ def test_me_without_memberships() -> None:
 
 
 def test_organisations_are_scoped_to_what_the_caller_sees(demo: dict[str, User]) -> None:
-    client = as_user(demo["facilitator"])
+    client = token_client(demo["facilitator"])
     slugs = {o["slug"] for o in client.get(f"{API}/organisations").json()["items"]}
     # Its own, and the offices of the programmes it takes part in; not fellow participants.
     assert slugs == {"setu-exports", "gujarat-imd", "startup-india"}
@@ -72,17 +65,17 @@ def test_organisations_are_scoped_to_what_the_caller_sees(demo: dict[str, User])
 
 @pytest.mark.parametrize("slug", ["kashi-weaves", "pragati-trade", "up-epb", "does-not-exist"])
 def test_a_facilitator_gets_404_for_organisations_outside_its_programmes(demo: dict[str, User], slug: str) -> None:
-    response = as_user(demo["facilitator"]).get(f"{API}/organisations/{slug}")
+    response = token_client(demo["facilitator"]).get(f"{API}/organisations/{slug}")
     assert response.status_code == 404 and error_code(response) == "not_found"
 
 
 def test_an_office_sees_the_participants_of_its_programmes(demo: dict[str, User]) -> None:
-    slugs = {o["slug"] for o in as_user(demo["office"]).get(f"{API}/organisations").json()["items"]}
+    slugs = {o["slug"] for o in token_client(demo["office"]).get(f"{API}/organisations").json()["items"]}
     assert slugs == {"gujarat-imd", "amazon-india", "kaushal-academy", "setu-exports"}
 
 
 def test_organisations_filter_by_kind_and_search(demo: dict[str, User]) -> None:
-    client = as_user(demo["office"])
+    client = token_client(demo["office"])
     kinds = client.get(f"{API}/organisations?kind=facilitator").json()["items"]
     assert [o["slug"] for o in kinds] == ["setu-exports"]
     found = client.get(f"{API}/organisations?q=amazon").json()["items"]
@@ -93,7 +86,7 @@ def test_organisations_filter_by_kind_and_search(demo: dict[str, User]) -> None:
 
 
 def test_organisation_list_query_budget(django_assert_max_num_queries: Any, demo: dict[str, User]) -> None:
-    client = as_user(demo["office"])
+    client = token_client(demo["office"])
     for _ in range(30):
         msme = OrganisationFactory(kind=OrganisationKind.MSME)
         services.membership_add(actor=None, user=demo["office"], organisation=msme)
@@ -107,7 +100,7 @@ def test_organisation_list_query_budget(django_assert_max_num_queries: Any, demo
 
 def test_token_create_returns_the_secret_once_and_stores_only_its_digest() -> None:
     user = member()
-    client = as_user(user)
+    client = token_client(user)
     response = client.post(f"{API}/tokens", {"name": "Feed sync"}, content_type="application/json")
     assert response.status_code == 201
     body = response.json()
@@ -129,7 +122,7 @@ def test_token_create_returns_the_secret_once_and_stores_only_its_digest() -> No
 def test_token_list_shows_only_the_callers_tokens() -> None:
     user, other = member(), member()
     services.api_token_create(actor=other, name="not mine")
-    client = as_user(user)
+    client = token_client(user)
     services.api_token_create(actor=user, name="mine")
     names = [t["name"] for t in client.get(f"{API}/tokens").json()["items"]]
     assert names == ["mine", "tests"]
@@ -137,7 +130,7 @@ def test_token_list_shows_only_the_callers_tokens() -> None:
 
 def test_revoke_by_post_and_by_delete() -> None:
     user = member()
-    client = as_user(user)
+    client = token_client(user)
     one = services.api_token_create(actor=user, name="one")
     two = services.api_token_create(actor=user, name="two")
     response = client.post(f"{API}/tokens/{one.token.pk}/revoke")
@@ -154,7 +147,7 @@ def test_revoke_by_post_and_by_delete() -> None:
 def test_revoking_someone_elses_token_is_404_and_changes_nothing() -> None:
     owner = member()
     issued = services.api_token_create(actor=owner, name="owner's")
-    client = as_user(member())
+    client = token_client(member())
     url = f"{API}/tokens/{issued.token.pk}"
     for response in (client.post(f"{url}/revoke"), client.delete(url)):
         assert response.status_code == 404 and error_code(response) == "not_found"
@@ -163,7 +156,7 @@ def test_revoking_someone_elses_token_is_404_and_changes_nothing() -> None:
 
 def test_token_list_query_budget(django_assert_max_num_queries: Any) -> None:
     user = member()
-    client = as_user(user)
+    client = token_client(user)
     for n in range(40):
         services.api_token_create(actor=user, name=f"t{n}")
     with django_assert_max_num_queries(5):

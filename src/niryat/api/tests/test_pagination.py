@@ -58,9 +58,20 @@ def test_bad_values_are_422(client: Client, query: str) -> None:
     assert error["fields"][0]["field"] == query.split("=")[0]
 
 
+def paginated_paths() -> list[str]:
+    """The OpenAPI path of every GET view decorated with ``@paginate``, from each app's router."""
+    return [
+        f"{API}{prefix}{path}"
+        for prefix, module in APP_APIS
+        for path, path_view in module.router.path_operations.items()
+        for operation in path_view.operations
+        if "GET" in operation.methods and getattr(operation.view_func, "_ninja_is_paginated", False)
+    ]
+
+
 def test_every_list_endpoint_takes_page_and_page_size() -> None:
     schema = Client().get(f"{API}/openapi.json").json()
-    lists = [f"/api/v1{prefix}{path}" for prefix, module in APP_APIS for path, *_ in module.LIST_ENDPOINTS]
+    lists = paginated_paths()
     assert len(lists) >= 10
     for path in lists:
         operation = schema["paths"][path]["get"]
@@ -69,3 +80,13 @@ def test_every_list_endpoint_takes_page_and_page_size() -> None:
         response = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         component = schema["components"]["schemas"][response.rsplit("/", 1)[-1]]
         assert set(component["properties"]) == {"items", "count", "page", "page_size", "pages"}, path
+
+
+def test_no_endpoint_answers_a_bare_list() -> None:
+    """A list view without ``@paginate`` would answer a JSON array: every list is paginated."""
+    schema = Client().get(f"{API}/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                body = response.get("content", {}).get("application/json", {}).get("schema", {})
+                assert body.get("type") != "array", (method, path, status)

@@ -8,25 +8,16 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 
-from niryat.accounts import services
 from niryat.accounts.models import Organisation, OrganisationKind, Role, User
 from niryat.accounts.tests.factories import OrganisationFactory, UserFactory, member
+from niryat.api.tests.helpers import API, token_client
 from niryat.audit.models import AuditEvent
 from niryat.audit.services import record
 from niryat.core.models import Job
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1"
-
-
-def as_user(user: User) -> Client:
-    """A client signed in as ``user`` through a new API token."""
-    issued = services.api_token_create(actor=user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {issued.secret}"})
 
 
 def office_of(user: User) -> Organisation:
@@ -58,7 +49,7 @@ def seed(office: Organisation) -> Organisation:
     ],
 )
 def test_events_and_exports_are_404_without_the_capability(kind: str, role: str) -> None:
-    client = as_user(member(kind=kind, role=role))
+    client = token_client(member(kind=kind, role=role))
     for response in (
         client.get(f"{API}/audit/events"),
         client.post(f"{API}/audit/exports", {}, content_type="application/json"),
@@ -69,12 +60,12 @@ def test_events_and_exports_are_404_without_the_capability(kind: str, role: str)
 
 
 def test_no_memberships_is_404() -> None:
-    assert as_user(UserFactory()).get(f"{API}/audit/events").status_code == 404
+    assert token_client(UserFactory()).get(f"{API}/audit/events").status_code == 404
 
 
 def test_an_office_admin_reads_only_the_events_of_organisations_it_sees(admin: User) -> None:
     seed(office_of(admin))
-    body = as_user(admin).get(f"{API}/audit/events?action=test.api").json()
+    body = token_client(admin).get(f"{API}/audit/events?action=test.api").json()
     assert body["count"] == 2
     assert {e["action"] for e in body["items"]} == {"test.api.one", "test.api.two"}
     event = body["items"][0]
@@ -85,13 +76,13 @@ def test_an_office_admin_reads_only_the_events_of_organisations_it_sees(admin: U
 
 def test_a_superuser_reads_every_event(admin: User) -> None:
     seed(office_of(admin))
-    body = as_user(UserFactory(is_superuser=True)).get(f"{API}/audit/events?action=test.api").json()
+    body = token_client(UserFactory(is_superuser=True)).get(f"{API}/audit/events?action=test.api").json()
     assert body["count"] == 3
 
 
 def test_filters(admin: User) -> None:
     seed(office_of(admin))
-    client = as_user(admin)
+    client = token_client(admin)
 
     def count(query: str) -> int:
         response = client.get(f"{API}/audit/events?{query}")
@@ -112,7 +103,7 @@ def test_filters(admin: User) -> None:
 
 
 def test_api_writes_are_audited_as_coming_from_the_api(admin: User) -> None:
-    as_user(admin).post(f"{API}/tokens", {"name": "x"}, content_type="application/json")
+    token_client(admin).post(f"{API}/tokens", {"name": "x"}, content_type="application/json")
     event = AuditEvent.objects.filter(action="accounts.api_token.created").latest("id")
     assert event.channel == "api" and event.actor == admin
 
@@ -122,7 +113,7 @@ def test_event_list_query_budget(admin: User, django_assert_max_num_queries: Any
     with transaction.atomic():
         for n in range(60):
             record(None, action=f"test.api.{n}", organisation=office)
-    client = as_user(admin)
+    client = token_client(admin)
     with django_assert_max_num_queries(10):
         body = client.get(f"{API}/audit/events?page_size=100").json()
     assert len(body["items"]) == body["count"] == 62  # 60 seeded, the organisation and the membership
@@ -134,7 +125,7 @@ def test_export_starts_a_job_of_the_readable_events(
     settings.MEDIA_ROOT = tmp_path
     office = office_of(admin)
     seed(office)
-    client = as_user(admin)
+    client = token_client(admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"{API}/audit/exports", {"action": "test.api", "since": "2020-01-01"}, content_type="application/json"
@@ -155,6 +146,6 @@ def test_export_starts_a_job_of_the_readable_events(
     content = b"".join(download.streaming_content).decode("utf-8-sig")
     assert "meera@example.in" in content and "elsewhere@example.in" not in content
     # Someone else cannot follow or download it.
-    stranger = as_user(member(kind=OrganisationKind.PROGRAMME_OFFICE))
+    stranger = token_client(member(kind=OrganisationKind.PROGRAMME_OFFICE))
     assert stranger.get(started["url"]).status_code == 404
     assert stranger.get(progress["download_url"]).status_code == 404

@@ -5,23 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from niryat.accounts import services
 from niryat.accounts.models import OrganisationKind, User
 from niryat.accounts.tests.factories import OrganisationFactory, member
+from niryat.api.tests.helpers import API, token_client
 from niryat.demo.loader import DEMO_DOMAIN, demo_load
 from niryat.programmes.tests.factories import ProgrammeFactory, take_part
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1"
-
-
-def as_user(user: User) -> Client:
-    """A client signed in as ``user`` through a new API token."""
-    issued = services.api_token_create(actor=user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {issued.secret}"})
 
 
 @pytest.fixture
@@ -37,28 +28,28 @@ def slugs(response: Any) -> list[str]:
 
 
 def test_each_caller_sees_the_programmes_it_runs_or_joins(demo: dict[str, User]) -> None:
-    assert slugs(as_user(demo["office"]).get(f"{API}/programmes")) == ["gujarat-amazon-clusters"]
-    assert slugs(as_user(demo["facilitator"]).get(f"{API}/programmes")) == [
+    assert slugs(token_client(demo["office"]).get(f"{API}/programmes")) == ["gujarat-amazon-clusters"]
+    assert slugs(token_client(demo["facilitator"]).get(f"{API}/programmes")) == [
         "gujarat-amazon-clusters",
         "startup-india-alibaba",
     ]
-    assert slugs(as_user(demo["msme"]).get(f"{API}/programmes")) == ["up-walmart-flipkart-odop"]
+    assert slugs(token_client(demo["msme"]).get(f"{API}/programmes")) == ["up-walmart-flipkart-odop"]
 
 
 def test_list_item_shape_and_search(demo: dict[str, User]) -> None:
-    client = as_user(demo["office.up"])
+    client = token_client(demo["office.up"])
     items = client.get(f"{API}/programmes?q=walmart").json()["items"]
     assert [p["slug"] for p in items] == ["up-walmart-flipkart-odop"]
     item = items[0]
     assert item["office"] == {"slug": "up-epb", "name": "UP Export Promotion Bureau",
                               "name_hi": item["office"]["name_hi"], "kind": "programme_office"}
     assert item["participant_count"] == 4 and item["starts_on"] == "2026-01-15"
-    trainer = as_user(demo["trainer"])
+    trainer = token_client(demo["trainer"])
     assert slugs(trainer.get(f"{API}/programmes?q=गुजरात")) == ["gujarat-amazon-clusters"]
 
 
 def test_detail_for_the_office_lists_geography_sectors_and_every_participant(demo: dict[str, User]) -> None:
-    body = as_user(demo["office.up"]).get(f"{API}/programmes/up-walmart-flipkart-odop").json()
+    body = token_client(demo["office.up"]).get(f"{API}/programmes/up-walmart-flipkart-odop").json()
     assert [s["lgd_code"] for s in body["states"]] == [9]
     assert {d["name"] for d in body["districts"]} >= {"Varanasi", "Agra"} and len(body["districts"]) == 6
     assert all(d["state"] == 9 for d in body["districts"])
@@ -70,14 +61,14 @@ def test_detail_for_the_office_lists_geography_sectors_and_every_participant(dem
 
 
 def test_detail_for_a_participant_lists_only_its_own_participation(demo: dict[str, User]) -> None:
-    body = as_user(demo["facilitator"]).get(f"{API}/programmes/gujarat-amazon-clusters").json()
+    body = token_client(demo["facilitator"]).get(f"{API}/programmes/gujarat-amazon-clusters").json()
     assert [p["organisation"]["slug"] for p in body["participants"]] == ["setu-exports"]
     assert {c["slug"] for c in body["cluster_cities"]} == {"ahmedabad", "vadodara", "surat", "bharuch", "rajkot"}
 
 
 @pytest.mark.parametrize("who", ["facilitator", "office", "marketplace"])
 def test_another_programme_is_404(demo: dict[str, User], who: str) -> None:
-    response = as_user(demo[who]).get(f"{API}/programmes/up-walmart-flipkart-odop")
+    response = token_client(demo[who]).get(f"{API}/programmes/up-walmart-flipkart-odop")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
@@ -85,7 +76,7 @@ def test_another_programme_is_404(demo: dict[str, User], who: str) -> None:
 def test_programme_list_query_budget(django_assert_max_num_queries: Any) -> None:
     office = OrganisationFactory(kind=OrganisationKind.PROGRAMME_OFFICE)
     user = member(office)
-    client = as_user(user)
+    client = token_client(user)
     for _ in range(30):
         programme = ProgrammeFactory(office=office)
         take_part(programme, OrganisationFactory(kind=OrganisationKind.MSME))
@@ -96,7 +87,7 @@ def test_programme_list_query_budget(django_assert_max_num_queries: Any) -> None
 
 def test_programme_detail_query_budget(django_assert_max_num_queries: Any) -> None:
     office = OrganisationFactory(kind=OrganisationKind.PROGRAMME_OFFICE)
-    client = as_user(member(office))
+    client = token_client(member(office))
     programme = ProgrammeFactory(office=office, state_codes=[9], district_codes=[118, 171, 187])
     for _ in range(20):
         take_part(programme, OrganisationFactory(kind=OrganisationKind.MSME))

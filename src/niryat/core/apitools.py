@@ -1,9 +1,17 @@
-"""Page-number pagination for every list endpoint: ``?page=N&page_size=M``.
+"""What every app's ``api.py`` shares: the API's one pagination and the caller.
 
-Answers ``{"items": [...], "count": N, "page": n, "page_size": m, "pages": p}``.
-``page_size`` defaults to 25 and is capped at 100 (a larger value is served as 100,
-not refused); a page past the end has no items. The item query is skipped when the
-page is empty, so an empty list costs one COUNT.
+Apps may not import ``niryat.api`` (import-linter), so the pieces they decorate their
+views with live here; core needs only ninja for them.
+
+``PageNumberPages`` is page-number pagination for every list endpoint:
+``?page=N&page_size=M``, answering ``{"items": [...], "count": N, "page": n,
+"page_size": m, "pages": p}``. ``page_size`` defaults to 25 and is capped at 100 (a
+larger value is served as 100, not refused); a page past the end has no items. The item
+query is skipped when the page is empty, so an empty list costs one COUNT. Use it as::
+
+    @router.get("/things", response=list[ThingOut])
+    @paginate(PageNumberPages)
+    def thing_list(request: HttpRequest) -> QuerySet[Thing]: ...
 """
 
 from __future__ import annotations
@@ -17,8 +25,13 @@ from ninja.pagination import PaginationBase
 from niryat.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 
+def request_actor(request: HttpRequest) -> Any:
+    """The authenticated caller (set by the API's token or session authentication)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 class PageNumberPages(PaginationBase):
-    """The API's one pagination; niryat.api applies it to each app's list endpoints."""
+    """The API's one pagination; every list endpoint is decorated with it."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, description="Page number, from 1.")
