@@ -114,11 +114,18 @@ def classify(
     existing = Enterprise.objects.filter(udyam_number__in=udyams) | Enterprise.objects.filter(gstin__in=gstins)
     by_udyam: dict[str, Enterprise] = {}
     by_gstin: dict[str, Enterprise] = {}
-    for enterprise in existing.prefetch_related("contacts"):
+    matched = list(existing)
+    for enterprise in matched:
         if enterprise.udyam_number:
             by_udyam[enterprise.udyam_number] = enterprise
         if enterprise.gstin:
             by_gstin[enterprise.gstin] = enterprise
+    contacts = {
+        row["enterprise_id"]: row
+        for row in Contact.objects.filter(enterprise__in=[e.pk for e in matched], is_primary=True)
+        .order_by("id").values("enterprise_id", "name", "mobile", "email")
+    }
+    blank_contact = {"name": "", "mobile": "", "email": ""}
 
     for row, cleaned in checked:
         values = cleaned.values
@@ -148,9 +155,7 @@ def classify(
                 continue  # a file without the column does not erase a known identifier
             if getattr(match, name) != new_value:
                 changes[name] = [getattr(match, name), new_value]
-        contacts = list(match.contacts.all())
-        old_contact = {"name": contacts[0].name, "mobile": contacts[0].mobile,
-                       "email": contacts[0].email} if contacts else {"name": "", "mobile": "", "email": ""}
+        old_contact = contacts.get(match.pk, blank_contact)
         for key, value in contact_values(values).items():
             if value and old_contact[key] != value:
                 changes[f"contact.{key}"] = [old_contact[key], value]

@@ -1,0 +1,190 @@
+"""enterprise_register and enterprise_update: what they write, what they audit, what they refuse."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from niryat.accounts.models import Organisation, OrganisationKind
+from niryat.accounts.tests.factories import member
+from niryat.audit.models import AuditEvent
+from niryat.registry import services
+from niryat.registry.models import Contact, Enterprise
+from niryat.registry.services import RegistryError, enterprise_register, enterprise_update
+from niryat.registry.tests.helpers import TODAY, VARANASI, gstin
+from niryat.registry.validation import ReferenceIndex, clean_enterprise
+
+pytestmark = pytest.mark.django_db
+
+PAN = "ABCPE1234F"
+RAW = {
+    "name": "Banarasi Silk Udyog", "name_hi": "बनारसी सिल्क उद्योग",
+    "udyam_number": "UDYAM-UP-65-0012345", "gstin": gstin(PAN, "09"), "district_lgd_code": str(VARANASI),
+    "sector": "textiles-apparel", "contact_name": "Sunita Yadav", "mobile": "9876543210",
+    "email": "sunita@example.in", "investment": "25,00,000", "turnover": "1,00,00,000",
+}
+
+
+@pytest.fixture
+def actor() -> Any:
+    return member(kind=OrganisationKind.FACILITATOR)
+
+
+@pytest.fixture
+def steward(actor: Any) -> Organisation:
+    return Organisation.objects.get(memberships__user=actor)
+
+
+def cleaned(ref: ReferenceIndex, today: date = TODAY, **changes: Any) -> Any:
+    return clean_enterprise({**RAW, **changes}, ref, today=today)
+
+
+def events(enterprise: Enterprise) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(target_type="registry.enterprise", target_id=str(enterprise.pk))
+                .order_by("id"))
+
+
+def test_register_writes_enterprise_contact_and_one_event(ref: ReferenceIndex, actor: Any,
+                                                          steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    enterprise.refresh_from_db()
+    assert enterprise.steward == steward
+    assert enterprise.gstin == gstin(PAN, "09") and enterprise.pan == PAN
+    assert enterprise.size_class == "micro" and enterprise.investment_paise == 250_000_000
+    assert enterprise.name_key == "banarasi silk udyog"
+    assert "बनारसी" in enterprise.search_text and PAN.lower() in enterprise.search_text
+    assert "+919876543210" in enterprise.search_text
+    (contact,) = Contact.objects.filter(enterprise=enterprise)
+    assert (contact.name, contact.mobile, contact.email, contact.is_primary) == (
+        "Sunita Yadav", "+919876543210", "sunita@example.in", True)
+    (event,) = events(enterprise)
+    assert event.action == "registry.enterprise.registered"
+    assert event.actor == actor and event.organisation_id == steward.pk
+    assert event.changes["name"] == [None, "Banarasi Silk Udyog"]
+    assert event.changes["gstin"] == [None, gstin(PAN, "09")]
+
+
+def test_register_without_contact_details_writes_no_contact(ref: ReferenceIndex, actor: Any,
+                                                            steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward,
+                                     cleaned=cleaned(ref, contact_name="", mobile="", email=""))
+    assert not enterprise.contacts.exists()
+
+
+def test_register_is_one_transaction_with_its_audit_event(ref: ReferenceIndex, actor: Any, steward: Organisation,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_record(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(services, "record", broken_record)
+    with pytest.raises(RuntimeError, match="audit down"):
+        enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    assert not Enterprise.objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_register_refuses_a_record_with_errors(ref: ReferenceIndex, actor: Any, steward: Organisation) -> None:
+    with pytest.raises(RegistryError) as error:
+        enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref, pincode="0123"))
+    assert error.value.field == "pincode"
+    assert not Enterprise.objects.exists()
+
+
+@pytest.mark.parametrize("field, other", [
+    ("udyam_number", {"gstin": gstin("AAACB1234C", "09"), "pan": ""}),
+    ("gstin", {"udyam_number": "UDYAM-UP-65-0099999"}),
+])
+def test_duplicate_udyam_or_gstin_names_the_field(ref: ReferenceIndex, actor: Any, steward: Organisation,
+                                                  field: str, other: dict[str, str]) -> None:
+    enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    before = AuditEvent.objects.count()
+    with pytest.raises(RegistryError) as error:
+        enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref, name="Second", **other))
+    assert error.value.field == field
+    assert "already registered for Banarasi Silk Udyog" in str(error.value)
+    assert Enterprise.objects.count() == 1
+    assert AuditEvent.objects.count() == before
+
+
+def test_duplicate_across_stewards_is_refused_too(ref: ReferenceIndex, actor: Any, steward: Organisation) -> None:
+    enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    other = member(kind=OrganisationKind.FACILITATOR)
+    with pytest.raises(RegistryError):
+        enterprise_register(actor=other, steward=Organisation.objects.get(memberships__user=other),
+                            cleaned=cleaned(ref, gstin=""))
+
+
+def test_update_audits_only_the_changed_fields(ref: ReferenceIndex, actor: Any, steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    enterprise_update(actor=actor, enterprise=enterprise,
+                      cleaned=cleaned(ref, trade_name="Kashi Silks", mobile="98765 00000"))
+    enterprise.refresh_from_db()
+    assert enterprise.trade_name == "Kashi Silks"
+    assert "kashi silks" in enterprise.search_text and "+919876500000" in enterprise.search_text
+    assert enterprise.contacts.get().mobile == "+919876500000"
+    registered, updated = events(enterprise)
+    assert updated.action == "registry.enterprise.updated"
+    assert updated.organisation_id == steward.pk
+    assert updated.changes == {
+        "trade_name": ["", "Kashi Silks"],
+        "contact.mobile": ["+919876543210", "+919876500000"],
+    }
+
+
+def test_update_with_nothing_changed_writes_nothing(ref: ReferenceIndex, actor: Any, steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    stamp = Enterprise.objects.get().updated_at
+    same = cleaned(ref)
+    with CaptureQueriesContext(connection) as queries:
+        enterprise_update(actor=actor, enterprise=enterprise, cleaned=same)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+    assert len(events(enterprise)) == 1
+    assert Enterprise.objects.get().updated_at == stamp
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: clean_enterprise sets size_as_of to today on every save, so re-saving an unchanged "
+    "edit form on a later day writes an 'updated' audit event (size_as_of only) although the "
+    "person changed nothing. Fix: in enterprise_update (or clean_enterprise with the current "
+    "record), keep size_as_of when investment, turnover and size_class are unchanged."
+))
+def test_unchanged_form_saved_on_a_later_day_writes_nothing(ref: ReferenceIndex, actor: Any,
+                                                            steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    enterprise_update(actor=actor, enterprise=enterprise, cleaned=cleaned(ref, today=date(2025, 6, 2)))
+    assert len(events(enterprise)) == 1
+
+
+def test_update_adds_a_contact_when_there_was_none(ref: ReferenceIndex, actor: Any, steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward,
+                                     cleaned=cleaned(ref, contact_name="", mobile="", email=""))
+    enterprise_update(actor=actor, enterprise=enterprise, cleaned=cleaned(ref))
+    assert enterprise.contacts.get().email == "sunita@example.in"
+    assert events(enterprise)[-1].changes["contact.email"] == ["", "sunita@example.in"]
+
+
+def test_update_keeping_its_own_identifiers_is_not_a_duplicate(ref: ReferenceIndex, actor: Any,
+                                                               steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    enterprise_update(actor=actor, enterprise=enterprise, cleaned=cleaned(ref, name="Banarasi Silk Udyog (Unit 2)"))
+    assert Enterprise.objects.get().name == "Banarasi Silk Udyog (Unit 2)"
+
+
+def test_update_to_another_enterprises_gstin_is_refused(ref: ReferenceIndex, actor: Any,
+                                                        steward: Organisation) -> None:
+    first = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    second = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(
+        ref, name="Second", udyam_number="", gstin=gstin("AAACB1234C", "09")))
+    with pytest.raises(RegistryError) as error:
+        enterprise_update(actor=actor, enterprise=second,
+                          cleaned=cleaned(ref, name="Second", udyam_number="", gstin=first.gstin))
+    assert error.value.field == "gstin"
+    second.refresh_from_db()
+    assert second.gstin == gstin("AAACB1234C", "09")
+    assert len(events(second)) == 1
