@@ -12,7 +12,7 @@ import pytest
 
 from niryat.cli import build_parser, main
 
-COMMANDS = ["run", "demo", "worker", "manage", "reference"]
+COMMANDS = ["run", "demo", "worker", "manage", "reference", "validate-id", "import"]
 
 
 def niryat(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -175,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     enterprises.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     enterprises.add_argument("--programme", default="", help="programme slug: its office is the steward")
     enterprises.add_argument("--steward", default="", help="slug of the organisation the rows belong to")
-    enterprises.add_argument("--errors", default="", help="write the rejected rows with their errors here (.csv or .xlsx)")
+    enterprises.add_argument(
+        "--errors", default="", help="write the rejected rows with their errors here (.csv or .xlsx)"
+    )
     enterprises.set_defaults(handler=cmd_import)
 
     manage = sub.add_parser("manage", help="Django's management commands (`niryat manage help`)",

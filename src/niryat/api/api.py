@@ -20,6 +20,7 @@ from niryat.audit import api as audit_api
 from niryat.core import api as core_api
 from niryat.programmes import api as programmes_api
 from niryat.reference import api as reference_api
+from niryat.registry import api as registry_api
 
 #: Each app's API module and the prefix it is mounted at, in URL-matching order.
 APP_APIS: list[tuple[str, ModuleType]] = [
@@ -28,6 +29,7 @@ APP_APIS: list[tuple[str, ModuleType]] = [
     ("/audit", audit_api),
     ("/jobs", core_api),
     ("/reference", reference_api),
+    ("", registry_api),
 ]
 
 

@@ -32,7 +32,7 @@ def name_similarity(a: str, b: str) -> int:
     words_a, words_b = set(a.split()), set(b.split())
     overlap = len(words_a & words_b) / len(words_a | words_b)
     spelling = SequenceMatcher(None, a, b).ratio()
-    return int(round(100 * max(overlap, spelling)))
+    return round(100 * max(overlap, spelling))
 
 
 def score_pair(a: dict[str, Any], b: dict[str, Any]) -> tuple[int, list[str]]:
@@ -59,9 +59,8 @@ def duplicates_find(enterprise_ids: Iterable[int] | None = None) -> int:
     Decided pairs stay as decided. Returns the number of open candidates stored.
     """
     live = Enterprise.objects.filter(merged_into__isnull=True)
-    rows = {
-        row["id"]: row
-        for row in live.values("id", "name_key", "district_id", "pan")
+    rows: dict[int, dict[str, Any]] = {
+        row["id"]: dict(row) for row in live.values("id", "name_key", "district_id", "pan")
     }
     mobiles = dict(Contact.objects.filter(enterprise__in=live, is_primary=True).exclude(mobile="")
                    .values_list("enterprise_id", "mobile"))

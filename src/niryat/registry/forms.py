@@ -65,9 +65,12 @@ class EnterpriseForm(forms.Form):
         return cleaned.ok
 
     @staticmethod
+    def rupees(paise: int | None) -> str:
+        return "" if paise is None else f"{paise / 100:.2f}"
+
+    @staticmethod
     def initial_from(enterprise: Enterprise) -> dict[str, Any]:
         contact = enterprise.contacts.first()
-        rupees = (lambda paise: "" if paise is None else f"{paise / 100:.2f}")
         return {
             "name": enterprise.name, "name_hi": enterprise.name_hi,
             "trade_name": enterprise.trade_name, "trade_name_hi": enterprise.trade_name_hi,
@@ -77,8 +80,8 @@ class EnterpriseForm(forms.Form):
             "address": enterprise.address, "pincode": enterprise.pincode,
             "contact_name": contact.name if contact else "", "mobile": contact.mobile if contact else "",
             "email": contact.email if contact else "",
-            "investment": rupees(enterprise.investment_paise),
-            "turnover": rupees(enterprise.turnover_paise),
+            "investment": EnterpriseForm.rupees(enterprise.investment_paise),
+            "turnover": EnterpriseForm.rupees(enterprise.turnover_paise),
             "year_started": enterprise.year_started or "",
             "export_experience": enterprise.export_experience,
             "export_markets": ", ".join(enterprise.export_markets),

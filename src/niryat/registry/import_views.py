@@ -9,16 +9,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from niryat.accounts.permissions import MANAGE_REGISTRY, capability_organisation_ids
-from niryat.accounts.scoping import get_in_scope, scope
 from niryat.core.htmx import render_page_or_partial
 from niryat.core.models import Job
 from niryat.core.spreadsheet import spreadsheet_safe
+from niryat.registry import selectors
 from niryat.registry.importing import report
 from niryat.registry.importing.reading import FileRefused, template_csv
 from niryat.registry.importing.services import import_batch_create, import_batch_start
@@ -28,10 +29,6 @@ from niryat.registry.views import require, steward_for
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV or Excel (.xlsx) file"))
-
-
-def batch_list(actor: object) -> object:
-    return scope(ImportBatch.objects.all(), "steward_id", actor)
 
 
 def csv_line(cells: list[str]) -> str:
@@ -48,7 +45,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     require(request.user, MANAGE_REGISTRY)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = request.FILES["file"]
+        upload = form.cleaned_data["file"]
         try:
             batch = import_batch_create(actor=request.user, steward=steward_for(request.user),
                                         source=upload, original_name=upload.name or "upload")
@@ -57,7 +54,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
         else:
             import_batch_start(actor=request.user, batch=batch, dry_run=True)
             return redirect("registry:import-detail", batch_id=batch.pk)
-    batches = batch_list(request.user).filter(  # type: ignore[attr-defined]
+    batches = selectors.import_batch_list(actor=request.user).filter(
         steward_id__in=capability_organisation_ids(request.user, MANAGE_REGISTRY))[:20]
     return render(request, "registry/import_upload.html", {"form": form, "batches": batches})
 
@@ -65,7 +62,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_detail_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     require(request.user, MANAGE_REGISTRY)
-    batch = get_in_scope(batch_list(request.user), pk=batch_id)  # type: ignore[arg-type]
+    batch = selectors.import_batch_get(actor=request.user, batch_id=batch_id)
     dry = batch.status != ImportBatch.Status.DONE and batch.status != ImportBatch.Status.IMPORTING
     job = Job.objects.filter(kind="registry.import", parameters__batch_id=batch.pk).order_by(
         "-created_at").first()
@@ -83,7 +80,7 @@ def import_detail_view(request: HttpRequest, batch_id: int) -> HttpResponse:
 @require_POST
 def import_commit_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     require(request.user, MANAGE_REGISTRY)
-    batch = get_in_scope(batch_list(request.user), pk=batch_id)  # type: ignore[arg-type]
+    batch = selectors.import_batch_get(actor=request.user, batch_id=batch_id)
     if batch.status == ImportBatch.Status.DONE:
         messages.info(request, _("This file has already been imported."))
     else:
@@ -93,17 +90,17 @@ def import_commit_view(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @login_required
-def import_errors_view(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
+def import_errors_view(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponseBase:
     """The rejected rows with an error column, as CSV (streamed) or XLSX."""
     require(request.user, MANAGE_REGISTRY)
-    batch = get_in_scope(batch_list(request.user), pk=batch_id)  # type: ignore[arg-type]
+    batch = selectors.import_batch_get(actor=request.user, batch_id=batch_id)
     dry = batch.status != ImportBatch.Status.DONE
     stem = Path(batch.original_name).stem[:60] or "import"
     if fmt == "xlsx":
-        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
         handle.close()
         report.write_xlsx(batch, Path(handle.name), dry)
-        return FileResponse(open(handle.name, "rb"), as_attachment=True,  # noqa: SIM115
+        return FileResponse(open(handle.name, "rb"), as_attachment=True,
                             filename=f"{stem}-errors.xlsx")
     response = StreamingHttpResponse(
         ("\ufeff" if i == 0 else "") + csv_line(row)

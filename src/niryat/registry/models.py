@@ -40,8 +40,9 @@ class Enterprise(TimeStampedModel):
     name_hi = models.CharField(_("legal name (Hindi)"), max_length=200, blank=True)
     trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
     trade_name_hi = models.CharField(_("trade name (Hindi)"), max_length=200, blank=True)
-    udyam_number = models.CharField(_("Udyam number"), max_length=19, null=True, blank=True)
-    gstin = models.CharField(_("GSTIN"), max_length=15, null=True, blank=True)
+    # NULL, not "", when absent: the unique constraints below apply only to known numbers.
+    udyam_number = models.CharField(_("Udyam number"), max_length=19, null=True, blank=True)  # noqa: DJ001
+    gstin = models.CharField(_("GSTIN"), max_length=15, null=True, blank=True)  # noqa: DJ001
     pan = models.CharField(_("PAN"), max_length=10, blank=True, db_index=True)
     iec = models.CharField(_("IEC"), max_length=10, blank=True)
     fssai = models.CharField(_("FSSAI licence"), max_length=14, blank=True)

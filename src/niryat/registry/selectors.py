@@ -7,10 +7,32 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from niryat.accounts.scoping import get_in_scope, scope
+from niryat.accounts.scoping import get_in_scope, own_organisation_ids
 from niryat.audit.models import AuditEvent
-from niryat.registry.models import DuplicateCandidate, Enterprise
+from niryat.programmes.models import Participant
+from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from niryat.registry.names import name_key
+
+
+def steward_ids(actor: Any) -> set[int] | None:
+    """Organisations whose enterprises ``actor`` sees (None: all, for platform administrators).
+
+    Its own, and for a programme office the organisations taking part in the programmes it
+    runs. Unlike the general scope, taking part in a programme does not open the office's
+    own registry to a facilitator.
+    """
+    if actor.is_authenticated and actor.is_superuser:
+        return None
+    own = own_organisation_ids(actor)
+    participants = Participant.objects.filter(programme__office_id__in=own).values_list(
+        "organisation_id", flat=True
+    )
+    return own | set(participants)
+
+
+def in_registry_scope(enterprises: QuerySet[Enterprise], actor: Any) -> QuerySet[Enterprise]:
+    ids = steward_ids(actor)
+    return enterprises if ids is None else enterprises.filter(steward_id__in=ids)
 
 
 @dataclass(frozen=True)
@@ -31,7 +53,7 @@ def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> Q
     Search matches names in either script (also transliterated) and any identifier.
     """
     f = filters or EnterpriseFilter()
-    enterprises = scope(Enterprise.objects.filter(merged_into__isnull=True), "steward_id", actor)
+    enterprises = in_registry_scope(Enterprise.objects.filter(merged_into__isnull=True), actor)
     if f.q:
         text = f.q.strip().lower()
         key = name_key(f.q)
@@ -57,7 +79,7 @@ def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> Q
 
 def enterprise_get(*, actor: Any, enterprise_id: int) -> Enterprise:
     """One enterprise the actor may see (a merged one too, to follow the merge), or 404."""
-    enterprises = scope(Enterprise.objects.all(), "steward_id", actor)
+    enterprises = in_registry_scope(Enterprise.objects.all(), actor)
     return get_in_scope(
         enterprises.select_related("district__state", "sector", "steward", "odop_product",
                                    "merged_into"),
@@ -77,7 +99,7 @@ def enterprise_history(*, enterprise: Enterprise) -> QuerySet[AuditEvent]:
 
 def duplicate_list(*, actor: Any, status: str = "open") -> QuerySet[DuplicateCandidate]:
     """Candidate pairs whose two enterprises the actor may both see."""
-    visible = scope(Enterprise.objects.all(), "steward_id", actor).values("pk")
+    visible = in_registry_scope(Enterprise.objects.all(), actor).values("pk")
     return (
         DuplicateCandidate.objects.filter(status=status, first__in=visible, second__in=visible)
         .select_related("first__district", "second__district", "first__steward", "second__steward")
@@ -87,3 +109,14 @@ def duplicate_list(*, actor: Any, status: str = "open") -> QuerySet[DuplicateCan
 
 def duplicate_get(*, actor: Any, candidate_id: int) -> DuplicateCandidate:
     return get_in_scope(duplicate_list(actor=actor), pk=candidate_id)
+
+
+def import_batch_list(*, actor: Any) -> QuerySet[ImportBatch]:
+    """Imports of the organisations whose registry the actor sees, newest first."""
+    ids = steward_ids(actor)
+    batches = ImportBatch.objects.all()
+    return (batches if ids is None else batches.filter(steward_id__in=ids)).order_by("-created_at")
+
+
+def import_batch_get(*, actor: Any, batch_id: int) -> ImportBatch:
+    return get_in_scope(import_batch_list(actor=actor), pk=batch_id)

@@ -42,7 +42,10 @@ def _check_unique(values: dict[str, Any], exclude_id: int | None = None) -> None
         value = values.get(field)
         if not value:
             continue
-        clash = Enterprise.objects.filter(**{field: value}).exclude(pk=exclude_id).first()
+        same = Enterprise.objects.filter(**{field: value})
+        if exclude_id is not None:
+            same = same.exclude(pk=exclude_id)
+        clash = same.first()
         if clash is not None:
             raise RegistryError(
                 _("This %(label)s is already registered for %(name)s.")
@@ -90,6 +93,8 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, cleaned: Cleaned) -
     _check_unique(values, exclude_id=enterprise.pk)
     before = {field: getattr(enterprise, field) for field in ENTERPRISE_FIELDS}
     after = {field: values.get(field, before[field]) for field in ENTERPRISE_FIELDS}
+    if all(after[f] == before[f] for f in ("investment_paise", "turnover_paise", "size_class")):
+        after["size_as_of"] = before["size_as_of"]  # same figures, same size: not a change
     changes = diff(before, after)
     contact = enterprise.contacts.filter(is_primary=True).first()
     contact_before = {attr: getattr(contact, attr) if contact else "" for attr in CONTACT_FIELDS.values()}

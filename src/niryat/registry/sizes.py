@@ -28,7 +28,7 @@ class Limits:
 
 
 def crore(amount: float) -> int:
-    return int(round(amount * CRORE_PAISE))
+    return round(amount * CRORE_PAISE)
 
 
 LIMITS = [

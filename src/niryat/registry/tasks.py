@@ -15,7 +15,7 @@ from niryat.registry.models import ImportBatch
 def import_run(job_id: str) -> None:
     """Check or import a batch, reporting rows done; resumes an import that was interrupted."""
     params = Job.objects.filter(pk=job_id).values_list("parameters", flat=True).first() or {}
-    batch = ImportBatch.objects.filter(pk=params.get("batch_id")).first()
+    batch = ImportBatch.objects.filter(pk=int(params.get("batch_id") or 0)).first()
     total = estimate_rows(batch_path(batch)) if batch else 0
     job = job_started(job_id, total=total)
     if job is None or batch is None:

@@ -27,6 +27,7 @@ from niryat.registry.models import ExportExperience
 from niryat.registry.names import name_key
 from niryat.registry.sizes import size_class
 
+MAX_RUPEES = Decimal(10) ** 13  # ₹10 lakh crore: far above any MSME, far below BIGINT paise
 PINCODE_RE = re.compile(r"^[1-9][0-9]{5}$")
 # Most numbers in files are plain Indian mobiles; they skip the (slow) general parser.
 INDIAN_MOBILE_RE = re.compile(r"^(?:\+?91|0)?([6-9][0-9]{9})$")
@@ -127,6 +128,9 @@ def _rupees_to_paise(cleaned: Cleaned, field_name: str, text: str) -> int | None
     try:
         amount = Decimal(text.replace(",", "").replace("₹", "").strip())
     except InvalidOperation:
+        cleaned.add(field_name, "amount", _("Write an amount in rupees, like 2500000 or 25,00,000."))
+        return None
+    if not amount.is_finite() or amount > MAX_RUPEES:
         cleaned.add(field_name, "amount", _("Write an amount in rupees, like 2500000 or 25,00,000."))
         return None
     if amount < 0:

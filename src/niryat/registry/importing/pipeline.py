@@ -120,12 +120,12 @@ def classify(
             by_udyam[enterprise.udyam_number] = enterprise
         if enterprise.gstin:
             by_gstin[enterprise.gstin] = enterprise
-    contacts = {
-        row["enterprise_id"]: row
+    contacts: dict[int, dict[str, Any]] = {
+        row["enterprise_id"]: dict(row)
         for row in Contact.objects.filter(enterprise__in=[e.pk for e in matched], is_primary=True)
         .order_by("id").values("enterprise_id", "name", "mobile", "email")
     }
-    blank_contact = {"name": "", "mobile": "", "email": ""}
+    blank_contact: dict[str, Any] = {"name": "", "mobile": "", "email": ""}
 
     for row, cleaned in checked:
         values = cleaned.values

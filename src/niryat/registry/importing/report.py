@@ -31,11 +31,12 @@ def rejected_rows(batch: ImportBatch, dry_run: bool) -> Iterator[list[str]]:
 
 
 def write_csv(batch: ImportBatch, path: Path, dry_run: bool) -> int:
-    count = -1
+    count = -1  # the header is not a rejected row
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        for count, row in enumerate(rejected_rows(batch, dry_run)):
+        for row in rejected_rows(batch, dry_run):
             writer.writerow([spreadsheet_safe(cell) for cell in row])
+            count += 1
     return count
 
 
@@ -44,8 +45,9 @@ def write_xlsx(batch: ImportBatch, path: Path, dry_run: bool) -> int:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("errors")
-    count = -1
-    for count, row in enumerate(rejected_rows(batch, dry_run)):
+    count = -1  # the header is not a rejected row
+    for row in rejected_rows(batch, dry_run):
         sheet.append([spreadsheet_safe(cell) for cell in row])
+        count += 1
     workbook.save(path)
     return count

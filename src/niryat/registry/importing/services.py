@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +21,13 @@ from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.models import ImportBatch
 
 
-def store_upload(source: IO[bytes], original_name: str) -> tuple[str, int]:
+class Readable(Protocol):
+    """Anything with ``read(size)`` giving bytes: an open file, a Django upload."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def store_upload(source: Readable, original_name: str) -> tuple[str, int]:
     """Copy an upload under MEDIA_ROOT/imports/, refusing it as soon as it passes the limit."""
     folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +58,7 @@ def store_upload(source: IO[bytes], original_name: str) -> tuple[str, int]:
 
 @transaction.atomic
 def import_batch_create(
-    *, actor: Any, steward: Organisation, source: IO[bytes], original_name: str,
+    *, actor: Any, steward: Organisation, source: Readable, original_name: str,
     programme_slug: str = "",
 ) -> ImportBatch:
     """Keep an uploaded file as a new import batch (nothing is imported yet)."""

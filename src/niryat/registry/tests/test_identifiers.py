@@ -9,6 +9,7 @@ from stdnum import luhn
 
 from niryat.registry.identifiers import (
     GST_ALPHABET,
+    Checked,
     check,
     check_fssai,
     check_gstin,
@@ -22,7 +23,7 @@ GST_CODES = gst_codes_from_csv()
 UDYAM_LETTERS = {"GJ", "UP", "KR", "KA", "MH", "DL"}
 
 
-def codes(result) -> list[str]:  # type: ignore[no-untyped-def]
+def codes(result: Checked) -> list[str]:
     return [f.code for f in result.findings]
 
 

@@ -127,6 +127,7 @@ def test_update_audits_only_the_changed_fields(ref: ReferenceIndex, actor: Any, 
     assert "kashi silks" in enterprise.search_text and "+919876500000" in enterprise.search_text
     assert enterprise.contacts.get().mobile == "+919876500000"
     registered, updated = events(enterprise)
+    assert registered.action == "registry.enterprise.registered"
     assert updated.action == "registry.enterprise.updated"
     assert updated.organisation_id == steward.pk
     assert updated.changes == {
@@ -148,17 +149,25 @@ def test_update_with_nothing_changed_writes_nothing(ref: ReferenceIndex, actor: 
     assert Enterprise.objects.get().updated_at == stamp
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: clean_enterprise sets size_as_of to today on every save, so re-saving an unchanged "
-    "edit form on a later day writes an 'updated' audit event (size_as_of only) although the "
-    "person changed nothing. Fix: in enterprise_update (or clean_enterprise with the current "
-    "record), keep size_as_of when investment, turnover and size_class are unchanged."
-))
 def test_unchanged_form_saved_on_a_later_day_writes_nothing(ref: ReferenceIndex, actor: Any,
                                                             steward: Organisation) -> None:
+    """Regression: size_as_of moved to the day of every save, so an unchanged form was audited."""
     enterprise = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
     enterprise_update(actor=actor, enterprise=enterprise, cleaned=cleaned(ref, today=date(2025, 6, 2)))
     assert len(events(enterprise)) == 1
+
+
+def test_same_figures_under_new_limits_is_a_change_of_size(ref: ReferenceIndex, actor: Any,
+                                                           steward: Organisation) -> None:
+    figures = {"investment": "2,00,00,000", "turnover": "8,00,00,000"}
+    enterprise = enterprise_register(actor=actor, steward=steward,
+                                     cleaned=cleaned(ref, today=date(2025, 3, 31), **figures))
+    assert enterprise.size_class == "small"
+    enterprise_update(actor=actor, enterprise=enterprise, cleaned=cleaned(ref, today=date(2025, 4, 1), **figures))
+    enterprise.refresh_from_db()
+    assert enterprise.size_class == "micro" and enterprise.size_as_of == date(2025, 4, 1)
+    assert events(enterprise)[-1].changes == {
+        "size_class": ["small", "micro"], "size_as_of": ["2025-03-31", "2025-04-01"]}
 
 
 def test_update_adds_a_contact_when_there_was_none(ref: ReferenceIndex, actor: Any, steward: Organisation) -> None:

@@ -232,16 +232,16 @@ def test_bad_amounts(ref: ReferenceIndex, typed: str) -> None:
 
 
 @pytest.mark.parametrize("typed", ["NaN", "Infinity", "1e30"])
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: _rupees_to_paise lets Decimal specials and huge amounts through: 'NaN' raises "
-    "decimal.InvalidOperation at `amount < 0`, 'Infinity' raises OverflowError in int(), and "
-    "'1e30' passes validation but overflows the BigIntegerField on save. "
-    "Fix: reject `not amount.is_finite()` and amounts above a sane maximum (e.g. 10^13 rupees) "
-    "with the 'amount' error."
-))
 def test_non_finite_or_huge_amounts_are_a_field_error(ref: ReferenceIndex, typed: str) -> None:
+    """Regression: 'NaN' and 'Infinity' used to crash, '1e30' to overflow BIGINT on save."""
     cleaned = clean(ref, investment=typed, turnover="0")
     assert problems(cleaned) == {("investment", "amount")}
+
+
+def test_largest_accepted_amount(ref: ReferenceIndex) -> None:
+    cleaned = clean(ref, investment="1,00,00,00,00,00,000", turnover="0")  # ₹10 lakh crore
+    assert cleaned.ok and cleaned.values["investment_paise"] == 10**15
+    assert cleaned.values["size_class"] == "large"
 
 
 def test_size_computed_from_both_amounts_with_the_limits_of_the_day(ref: ReferenceIndex) -> None:

@@ -1,0 +1,87 @@
+"""Benchmark: bulk import of enterprises, end to end (read, check, match, write, error rows).
+
+    .venv/bin/python bench/import_bench.py --rows 1000000            # SQLite (fresh file)
+    .venv/bin/python tools/with_postgres.py .venv/bin/python bench/import_bench.py --rows 1000000
+
+Prints rows/s for the dry run, the first import and the re-import of the same file
+(nothing changes), and the peak memory of each run (each runs in its own process). On
+PostgreSQL it also loads the same file into a bare table with COPY (what `psql \\copy`
+does) in the same run and reports the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STEWARD = "up-epb"
+
+
+def run_step(env: dict[str, str], *args: str) -> tuple[float, int, str]:
+    """Run one `niryat` step in a child process; returns seconds, peak RSS (MB) and output."""
+    code = (
+        "import resource, sys, time; from niryat.cli import main; t=time.perf_counter(); "
+        f"rc=main({list(args)!r}); "
+        "print(json.dumps({'s': time.perf_counter()-t, 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr); "
+        "sys.exit(rc)"
+    ).replace("import resource", "import json, resource")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"step {args} failed:\n{result.stdout}\n{result.stderr}")
+    figures = json.loads(result.stderr.strip().splitlines()[-1])
+    return figures["s"], int(figures["rss"]) // 1024, result.stdout.strip()
+
+
+def copy_baseline(path: Path) -> float | None:
+    """Seconds to COPY the file into a bare table (PostgreSQL only)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        header = path.open(encoding="utf-8").readline().strip().split(",")
+        conn.execute("DROP TABLE IF EXISTS bench_copy")
+        conn.execute("CREATE UNLOGGED TABLE bench_copy (" + ", ".join(f'"{c}" text' for c in header) + ")")
+        start = time.perf_counter()
+        with conn.cursor() as cur, cur.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                copy.write(block)
+        seconds = time.perf_counter() - start
+        conn.execute("DROP TABLE bench_copy")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="niryat-bench-"))
+    data = work / f"enterprises-{args.rows}.csv"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(data), str(args.rows)], check=True)
+    env = {**os.environ, "NIRYAT_DATA_DIR": str(work / "var"), "NIRYAT_DEMO": "1",
+           "NIRYAT_TASK_BACKEND": "immediate"}
+    subprocess.run([sys.executable, "-m", "niryat", "demo"], env=env, check=True, capture_output=True)
+    database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    print(f"# {args.rows:,} rows ({data.stat().st_size / 1e6:.0f} MB, 1 in 10 invalid) on {database}")
+    baseline = copy_baseline(data)
+    if baseline is not None:
+        print(f"COPY into a bare table: {baseline:.1f} s = {args.rows / baseline:,.0f} rows/s")
+    for label, extra in (("dry run", ["--dry-run"]), ("import", []), ("re-import (no change)", [])):
+        seconds, rss, output = run_step(env, "import", "enterprises", str(data), "--steward", STEWARD, *extra)
+        line = f"{label}: {seconds:.1f} s = {args.rows / seconds:,.0f} rows/s, peak {rss} MB — {output.splitlines()[0]}"
+        if baseline:
+            line += f" — {seconds / baseline:.0f}× the COPY time"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,282 @@
+"""The registry pages: list, register, detail with history, edit; 404 for anyone outside."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from niryat.accounts.models import Organisation, OrganisationKind
+from niryat.accounts.tests.factories import OrganisationFactory, member
+from niryat.audit.models import AuditEvent
+from niryat.programmes.tests.factories import ProgrammeFactory, take_part
+from niryat.registry.models import Enterprise
+from niryat.registry.tests.helpers import AHMEDABAD, VARANASI, gstin, pan, register
+from niryat.registry.validation import ReferenceIndex
+
+pytestmark = pytest.mark.django_db
+K = OrganisationKind
+LIST = reverse("registry:enterprise-list")
+NEW = reverse("registry:enterprise-create")
+
+
+def detail(enterprise: Enterprise) -> str:
+    return reverse("registry:enterprise-detail", args=[enterprise.pk])
+
+
+def edit(enterprise: Enterprise) -> str:
+    return reverse("registry:enterprise-edit", args=[enterprise.pk])
+
+
+def org_of(user: Any) -> Organisation:
+    return Organisation.objects.get(memberships__user=user)
+
+
+def client_for(user: Any, language: str = "en") -> Client:
+    client = Client(headers={"accept-language": language})
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def facilitator() -> Any:
+    return member(kind=K.FACILITATOR)
+
+
+FORM = {
+    "name": "Banarasi Silk Udyog", "name_hi": "बनारसी सिल्क उद्योग", "udyam_number": "UDYAM-UP-65-0012345",
+    "gstin": gstin("ABCPE1234F", "09"), "pan": "", "iec": "", "fssai": "", "district_lgd_code": str(VARANASI),
+    "sector": "textiles-apparel", "address": "Lallapura", "pincode": "221001", "contact_name": "Sunita",
+    "mobile": "98765 43210", "email": "sunita@example.in", "investment": "25,00,000", "turnover": "1,00,00,000",
+    "year_started": "1998", "export_experience": "none", "export_markets": "",
+}
+
+
+def test_register_redirects_to_the_detail_with_its_history(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    assert client.get(NEW).status_code == 200
+    response = client.post(NEW, FORM)
+    enterprise = Enterprise.objects.get()
+    assert response.status_code == 302 and response["Location"] == detail(enterprise)
+    assert enterprise.steward == org_of(facilitator)
+    assert enterprise.pan == "ABCPE1234F" and enterprise.contacts.get().mobile == "+919876543210"
+    page = client.get(detail(enterprise))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Banarasi Silk Udyog" in html and "UDYAM-UP-65-0012345" in html
+    assert "registry.enterprise.registered" in html
+    assert [e.action for e in page.context["history"]] == ["registry.enterprise.registered"]
+    assert "The enterprise is registered." in html
+
+
+def test_register_shows_warnings_but_saves(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    response = client.post(NEW, {**FORM, "district_lgd_code": str(AHMEDABAD)}, follow=True)
+    assert response.status_code == 200
+    assert Enterprise.objects.count() == 1
+    html = response.content.decode()
+    assert "The GSTIN is registered in GST state 09" in html
+    assert "The Udyam number is from another state" in html
+
+
+@pytest.mark.parametrize("field, value, fragment", [
+    ("gstin", gstin("ABCPE1234F", "09")[:-1] + "0", "The last character of this GSTIN should be"),
+    ("gstin", gstin("AAACB1234C", "09"), "The PAN inside the GSTIN"),
+    ("pincode", "012345", "A PIN code has six digits"),
+    ("udyam_number", "UDYAM-XX-01-0012345", "XX is not the code"),
+    ("district_lgd_code", "", None),
+    ("mobile", "12345", "is not a valid phone number"),
+    ("email", "sunita@", "is not a valid email address"),
+    ("investment", "twenty lakh", "Write an amount in rupees"),
+    ("export_markets", "US, XX", "Not two-letter country codes: XX"),
+])
+def test_errors_are_shown_on_their_field(facilitator: Any, field: str, value: str, fragment: str | None) -> None:
+    data = {**FORM, field: value}
+    if field == "gstin" and fragment and "PAN inside" in fragment:
+        data["pan"] = "ABCPE1234F"
+    response = client_for(facilitator).post(NEW, data)
+    if fragment is None:  # leaving an optional field empty is fine
+        assert response.status_code == 302
+        return
+    assert response.status_code == 200
+    assert not Enterprise.objects.exists()
+    errors = response.context["form"].errors
+    assert list(errors) == [field], errors
+    assert fragment in errors[field][0]
+    assert fragment.split(":")[0] in response.content.decode()
+
+
+def test_required_name(facilitator: Any) -> None:
+    response = client_for(facilitator).post(NEW, {**FORM, "name": ""})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["name"]
+
+
+def test_duplicate_shown_on_the_field(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    client.post(NEW, FORM)
+    response = client.post(NEW, {**FORM, "name": "Again", "gstin": ""})
+    assert response.status_code == 200
+    assert "already registered for Banarasi Silk Udyog" in response.context["form"].errors["udyam_number"][0]
+    assert Enterprise.objects.count() == 1
+
+
+def test_errors_in_hindi(facilitator: Any) -> None:
+    message = "A PIN code has six digits and does not start with 0."
+    with translation.override("hi"):
+        hindi = translation.gettext(message)
+    if hindi == message:
+        pytest.skip("the Hindi catalogue does not translate the registry's messages yet")
+    response = client_for(facilitator, "hi").post(NEW, {**FORM, "pincode": "012345"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["pincode"] == [hindi]
+    assert hindi in response.content.decode()
+
+
+def test_edit(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    client.post(NEW, FORM)
+    enterprise = Enterprise.objects.get()
+    page = client.get(edit(enterprise))
+    assert page.status_code == 200
+    initial = page.context["form"].initial
+    assert initial["name"] == "Banarasi Silk Udyog" and initial["mobile"] == "+919876543210"
+    assert initial["district_lgd_code"] == VARANASI
+    resubmitted = {**FORM, **{k: v for k, v in initial.items() if v is not None}}
+    response = client.post(edit(enterprise), {**resubmitted, "trade_name": "Kashi Silks"})
+    assert response.status_code == 302 and response["Location"] == detail(enterprise)
+    enterprise.refresh_from_db()
+    assert enterprise.trade_name == "Kashi Silks"
+    history = client.get(detail(enterprise)).context["history"]
+    actions = sorted(e.action for e in history)
+    assert actions == ["registry.enterprise.registered", "registry.enterprise.updated"]
+    updated = AuditEvent.objects.get(action="registry.enterprise.updated")
+    assert updated.changes == {"trade_name": ["", "Kashi Silks"]}
+
+
+def test_edit_with_an_error_keeps_the_record(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    client.post(NEW, FORM)
+    enterprise = Enterprise.objects.get()
+    response = client.post(edit(enterprise), {**FORM, "email": "nope"})
+    assert response.status_code == 200 and "email" in response.context["form"].errors
+    assert Enterprise.objects.get().contacts.get().email == "sunita@example.in"
+
+
+def test_another_facilitator_gets_404(facilitator: Any, ref: ReferenceIndex) -> None:
+    enterprise = register(facilitator, org_of(facilitator), ref, name="Mine")
+    other = client_for(member(kind=K.FACILITATOR))
+    assert other.get(detail(enterprise)).status_code == 404
+    assert other.get(edit(enterprise)).status_code == 404
+    assert other.post(edit(enterprise), {**FORM, "name": "Stolen"}).status_code == 404
+    assert "Mine" not in other.get(LIST).content.decode()
+    assert Enterprise.objects.get().name == "Mine"
+
+
+def test_programme_office_sees_its_facilitators_enterprise(facilitator: Any, ref: ReferenceIndex) -> None:
+    office_org = OrganisationFactory(kind=K.PROGRAMME_OFFICE)
+    take_part(ProgrammeFactory(office=office_org), org_of(facilitator))
+    enterprise = register(facilitator, org_of(facilitator), ref, name="Mine")
+    office = client_for(member(office_org))
+    assert office.get(detail(enterprise)).status_code == 200
+    assert "Mine" in office.get(LIST).content.decode()
+
+
+def test_facilitator_cannot_open_or_edit_its_programme_offices_enterprise(facilitator: Any,
+                                                                          ref: ReferenceIndex) -> None:
+    office_org = OrganisationFactory(kind=K.PROGRAMME_OFFICE)
+    take_part(ProgrammeFactory(office=office_org), org_of(facilitator))
+    enterprise = register(member(office_org), office_org, ref, name="Office own")
+    client = client_for(facilitator)
+    assert client.get(detail(enterprise)).status_code == 404
+    assert client.post(edit(enterprise), {**FORM, "name": "Changed"}).status_code == 404
+    assert Enterprise.objects.get().name == "Office own"
+
+
+@pytest.mark.parametrize("kind", [K.TRAINER, K.MSME, K.MARKETPLACE])
+def test_other_kinds_get_404(kind: str, facilitator: Any, ref: ReferenceIndex) -> None:
+    enterprise = register(facilitator, org_of(facilitator), ref, name="Mine")
+    client = client_for(member(kind=kind))
+    for url in (LIST, NEW, detail(enterprise), edit(enterprise)):
+        assert client.get(url).status_code == 404, url
+    assert client.post(NEW, FORM).status_code == 404
+    assert not Enterprise.objects.filter(name="Banarasi Silk Udyog").exists()
+
+
+def test_anonymous_is_sent_to_sign_in() -> None:
+    response = Client().get(LIST)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_list_search_and_filters(facilitator: Any, ref: ReferenceIndex) -> None:
+    register(facilitator, org_of(facilitator), ref, name="Banarasi Silk Udyog", name_hi="बनारसी सिल्क उद्योग",
+             district_lgd_code=str(VARANASI))
+    register(facilitator, org_of(facilitator), ref, name="Ganesh Handicrafts", district_lgd_code=str(AHMEDABAD))
+    client = client_for(facilitator)
+    assert [e.name for e in client.get(LIST, {"q": "बनारसी"}).context["page"]] == ["Banarasi Silk Udyog"]
+    assert [e.name for e in client.get(LIST, {"district": AHMEDABAD}).context["page"]] == ["Ganesh Handicrafts"]
+    partial = client.get(LIST, {"q": "ganesh"}, headers={"HX-Request": "true"})
+    assert "Ganesh Handicrafts" in partial.content.decode() and "<html" not in partial.content.decode()
+
+
+def list_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_list_page_query_count_does_not_grow(facilitator: Any, ref: ReferenceIndex,
+                                             django_assert_max_num_queries: Any) -> None:
+    steward = org_of(facilitator)
+    office_org = OrganisationFactory(kind=K.PROGRAMME_OFFICE)
+    take_part(ProgrammeFactory(office=office_org), steward)
+    sectors = ["textiles-apparel", "handicrafts", "leather"]
+    districts = [VARANASI, AHMEDABAD]
+    for n in range(3):
+        register(facilitator, steward, ref, name=f"Enterprise {n:02d}", sector=sectors[n % 3],
+                 district_lgd_code=str(districts[n % 2]), gstin=gstin(pan(n), "09"),
+                 investment="1000", turnover="1000")
+    office = client_for(member(office_org))
+    few = list_queries(office)
+    for n in range(3, 30):
+        register(facilitator, steward, ref, name=f"Enterprise {n:02d}", sector=sectors[n % 3],
+                 district_lgd_code=str(districts[n % 2]), gstin=gstin(pan(n), "09"),
+                 investment="1000", turnover="1000")
+    with django_assert_max_num_queries(few):
+        response = office.get(LIST)
+    assert len(response.context["page"]) == 25
+    assert list_queries(office) == few
+    assert list_queries(client_for(facilitator)) <= few
+
+
+def test_demo_facilitator_registers_through_the_pages(settings: Any) -> None:
+    from niryat.demo.loader import demo_load
+
+    settings.DEMO_MODE = True
+    demo_load()
+    client = Client()
+    assert client.login(username="facilitator@demo.niryat.test", password="niryat-demo")
+    response = client.post(NEW, FORM)
+    assert response.status_code == 302
+    assert Enterprise.objects.get().steward.slug == "setu-exports"
+    # the programme office of Startup India (a programme setu-exports takes part in) sees it;
+    # another demo facilitator and the trainer do not
+    office = client_for(org_user("office.startup@demo.niryat.test"))
+    assert office.get(response["Location"]).status_code == 200
+    other = client_for(member(Organisation.objects.get(slug="pragati-trade")))
+    assert other.get(response["Location"]).status_code == 404
+    trainer = client_for(org_user("trainer@demo.niryat.test"))
+    assert trainer.get(response["Location"]).status_code == 404
+    assert trainer.get(LIST).status_code == 404
+
+
+def org_user(email: str) -> Any:
+    from niryat.accounts.models import User
+
+    return User.objects.get(email=email)
