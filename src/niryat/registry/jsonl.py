@@ -12,6 +12,8 @@ def validate_lines(lines: Iterable[str]) -> Iterator[str]:
     """One JSON answer per input line ``{"kind": …, "value": …}``; bad lines get an answer too."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
+            yield json.dumps({"kind": None, "value": "", "valid": False,
+                              "errors": [f"line {number} is empty"]})
             continue
         try:
             item = json.loads(line)

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from niryat.accounts.scoping import get_in_scope, own_organisation_ids
 from niryat.audit.models import AuditEvent
 from niryat.programmes.models import Participant
+from niryat.registry import identifiers
 from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from niryat.registry.names import name_key
 
@@ -58,6 +59,9 @@ def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> Q
         text = f.q.strip().lower()
         key = name_key(f.q)
         condition = Q(search_text__contains=text)
+        compacted = identifiers.compact(f.q, keep_dashes=True).lower()
+        if compacted != text:
+            condition |= Q(search_text__contains=compacted)  # "24 AAPFU 0939F1Z1" as stored
         if key:
             condition |= Q(name_key__contains=key)
         enterprises = enterprises.filter(condition)
