@@ -166,7 +166,7 @@ def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilterIn]) ->
     return selectors.enterprise_list(actor=actor, filters=selectors.EnterpriseFilter(**filters.dict()))
 
 
-@router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
+@router.get("/enterprises/{int:enterprise_id}", response=EnterpriseOut)
 def enterprise_detail(request: HttpRequest, enterprise_id: int) -> Enterprise:
     return selectors.enterprise_get(actor=allowed(request, VIEW_REGISTRY), enterprise_id=enterprise_id)
 
@@ -180,7 +180,7 @@ def enterprise_create(request: HttpRequest, payload: EnterpriseIn) -> Status[Any
     return Status(201, saved(enterprise, cleaned))
 
 
-@router.put("/enterprises/{enterprise_id}", response=EnterpriseSaved)
+@router.put("/enterprises/{int:enterprise_id}", response=EnterpriseSaved)
 def enterprise_update(request: HttpRequest, enterprise_id: int, payload: EnterpriseIn) -> dict[str, Any]:
     actor = allowed(request, MANAGE_REGISTRY)
     enterprise = selectors.enterprise_get(actor=actor, enterprise_id=enterprise_id)
@@ -190,7 +190,7 @@ def enterprise_update(request: HttpRequest, enterprise_id: int, payload: Enterpr
     return saved(enterprise, cleaned)
 
 
-@router.get("/enterprises/{enterprise_id}/history", response=list[HistoryOut])
+@router.get("/enterprises/{int:enterprise_id}/history", response=list[HistoryOut])
 @paginate(PageNumberPages)
 def enterprise_history(request: HttpRequest, enterprise_id: int) -> Any:
     enterprise = selectors.enterprise_get(actor=allowed(request, VIEW_REGISTRY), enterprise_id=enterprise_id)

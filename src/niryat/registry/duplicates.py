@@ -15,6 +15,7 @@ from itertools import combinations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from niryat.audit.services import record
@@ -90,13 +91,14 @@ def duplicates_find(enterprise_ids: Iterable[int] | None = None) -> int:
     with transaction.atomic():
         decided = set(DuplicateCandidate.objects.exclude(status=DuplicateCandidate.Status.OPEN)
                       .values_list("first_id", "second_id"))
-        DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN).delete()
-        DuplicateCandidate.objects.bulk_create(
-            [DuplicateCandidate(first_id=x, second_id=y, score=s, reasons=r)
-             for (x, y), (s, r) in found.items() if (x, y) not in decided],
-            batch_size=1000,
-        )
-    return len(found)
+        stale = DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+        if wanted is not None:  # only the pairs that were compared again
+            stale = stale.filter(Q(first_id__in=wanted) | Q(second_id__in=wanted))
+        stale.delete()
+        fresh = [DuplicateCandidate(first_id=x, second_id=y, score=s, reasons=r)
+                 for (x, y), (s, r) in found.items() if (x, y) not in decided]
+        DuplicateCandidate.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    return len(fresh)
 
 
 @transaction.atomic
@@ -110,7 +112,9 @@ def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Ente
         if getattr(keep, name) in (None, "", []) and getattr(merge, name) not in (None, "", []):
             filled[name] = [None, getattr(merge, name)]
     for name in ("udyam_number", "gstin"):
-        if getattr(merge, name):
+        # Move an identifier the kept record lacks; otherwise it stays on the merged row as an
+        # alias, so a later import of the same list finds the kept enterprise through it.
+        if getattr(merge, name) and name in filled:
             moved_ids[name] = getattr(merge, name)
             setattr(merge, name, None)
     merge.merged_into = keep

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import io
 from pathlib import Path
 
 from django import forms
@@ -97,11 +97,10 @@ def import_errors_view(request: HttpRequest, batch_id: int, fmt: str) -> HttpRes
     dry = batch.status != ImportBatch.Status.DONE
     stem = Path(batch.original_name).stem[:60] or "import"
     if fmt == "xlsx":
-        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)
-        handle.close()
-        report.write_xlsx(batch, Path(handle.name), dry)
-        return FileResponse(open(handle.name, "rb"), as_attachment=True,
-                            filename=f"{stem}-errors.xlsx")
+        buffer = io.BytesIO()
+        report.write_xlsx(batch, buffer, dry)
+        buffer.seek(0)
+        return FileResponse(buffer, as_attachment=True, filename=f"{stem}-errors.xlsx")
     response = StreamingHttpResponse(
         ("\ufeff" if i == 0 else "") + csv_line(row)
         for i, row in enumerate(report.rejected_rows(batch, dry))
@@ -111,6 +110,7 @@ def import_errors_view(request: HttpRequest, batch_id: int, fmt: str) -> HttpRes
     return response
 
 
+@login_required
 def import_template_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\ufeff" + template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="niryat-enterprises-template.csv"'

@@ -200,7 +200,7 @@ def _place(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex) -> None:
     v["odop_product_id"] = None
     code_text = _text(raw, "district_lgd_code")
     if code_text:
-        facts = ref.districts.get(int(code_text)) if code_text.isdigit() else None
+        facts = ref.districts.get(int(code_text)) if code_text.isdecimal() and code_text.isascii() else None
         if facts is None:
             c.add("district_lgd_code", "unknown",
                   _("%(code)s is not the LGD code of an Indian district.") % {"code": code_text})
@@ -276,7 +276,7 @@ def _business(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex, today: da
     year = _text(raw, "year_started")
     v["year_started"] = None
     if year:
-        if year.isdigit() and 1800 <= int(year) <= today.year:
+        if year.isdecimal() and year.isascii() and 1800 <= int(year) <= today.year:
             v["year_started"] = int(year)
         else:
             c.add("year_started", "invalid",

@@ -27,7 +27,6 @@ from niryat.registry.services import ENTERPRISE_FIELDS, search_text
 from niryat.registry.validation import Cleaned, ReferenceIndex, clean_enterprise
 
 CHUNK_ROWS = 2000
-FIRST_DATA_ROW = 2  # row 1 is the header, as a spreadsheet numbers it
 Progress = Callable[[int], None]
 
 
@@ -71,10 +70,6 @@ class FileKeys:
             self.gstin.setdefault(values["gstin"], row)
 
 
-def numbered(records: Iterator[dict[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
-    return enumerate(records, start=FIRST_DATA_ROW)
-
-
 def chunks(items: Iterator[tuple[int, dict[str, str]]], size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
     while chunk := list(islice(items, size)):
         yield chunk
@@ -115,6 +110,14 @@ def classify(
     by_udyam: dict[str, Enterprise] = {}
     by_gstin: dict[str, Enterprise] = {}
     matched = list(existing)
+    # A merged duplicate keeps its identifiers as aliases: rows matching it go to the kept one.
+    kept = {e.pk: e for e in Enterprise.objects.filter(
+        pk__in=[e.merged_into_id for e in matched if e.merged_into_id])}
+
+    def final(enterprise: Enterprise | None) -> Enterprise | None:
+        if enterprise is not None and enterprise.merged_into_id:
+            return kept.get(enterprise.merged_into_id, enterprise)
+        return enterprise
     for enterprise in matched:
         if enterprise.udyam_number:
             by_udyam[enterprise.udyam_number] = enterprise
@@ -122,15 +125,16 @@ def classify(
             by_gstin[enterprise.gstin] = enterprise
     contacts: dict[int, dict[str, Any]] = {
         row["enterprise_id"]: dict(row)
-        for row in Contact.objects.filter(enterprise__in=[e.pk for e in matched], is_primary=True)
+        for row in Contact.objects.filter(enterprise__in=[e.pk for e in matched] + list(kept),
+                                          is_primary=True)
         .order_by("id").values("enterprise_id", "name", "mobile", "email")
     }
     blank_contact: dict[str, Any] = {"name": "", "mobile": "", "email": ""}
 
     for row, cleaned in checked:
         values = cleaned.values
-        a = by_udyam.get(values.get("udyam_number") or "")
-        b = by_gstin.get(values.get("gstin") or "")
+        a = final(by_udyam.get(values.get("udyam_number") or ""))
+        b = final(by_gstin.get(values.get("gstin") or ""))
         if a and b and a.pk != b.pk:
             result.rejected += 1
             result.problems.append(ImportProblem(
@@ -148,11 +152,18 @@ def classify(
                 batch=batch, dry_run=dry_run, row_number=row, field="udyam_number", level="error",
                 message=_("This enterprise is already in the registry under another organisation.")))
             continue
+        if all(values.get(f) == getattr(match, f)
+               for f in ("investment_paise", "turnover_paise", "size_class")):
+            values["size_as_of"] = match.size_as_of  # same figures, same size: not a change
         changes = {}
         for name in ENTERPRISE_FIELDS:
             new_value = values.get(name)
-            if name in {"udyam_number", "gstin"} and not new_value:
-                continue  # a file without the column does not erase a known identifier
+            if name in {"udyam_number", "gstin"} and (
+                not new_value  # a file without the column does not erase a known identifier
+                or (new_value != getattr(match, name)
+                    and (by_udyam if name == "udyam_number" else by_gstin).get(new_value))
+            ):
+                continue  # ...nor takes an identifier another (merged) record holds as an alias
             if getattr(match, name) != new_value:
                 changes[name] = [getattr(match, name), new_value]
         old_contact = contacts.get(match.pk, blank_contact)
@@ -230,13 +241,22 @@ def run_import(batch_id: int, *, dry_run: bool, actor: Any = None, progress: Pro
     if not dry_run and batch.status == ImportBatch.Status.DONE:
         return batch  # idempotent: a finished import is not run again
     try:
-        table, rows = open_rows(batch_path(batch), import_limit())
+        if not dry_run and batch.cursor == 0:
+            # Read the whole file once before the first write, so a file that goes bad
+            # half-way is refused with nothing written.
+            for _row in open_rows(batch_path(batch), import_limit())[1]:
+                pass
+        return _run(batch, dry_run=dry_run, actor=actor, progress=progress)
     except FileRefused as error:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(error))
         raise
+
+
+def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | None) -> ImportBatch:
+    table, rows = open_rows(batch_path(batch), import_limit())
     ref = ReferenceIndex.load()
     keys = FileKeys()
-    records = numbered(table.records(rows))
+    records = table.records(rows)
     if dry_run:
         ImportProblem.objects.filter(batch=batch, dry_run=True).delete()
         ImportBatch.objects.filter(pk=batch.pk).update(

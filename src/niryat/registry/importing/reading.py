@@ -47,6 +47,10 @@ XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 1 GiB in all
 SNIFF_BYTES = 64 * 1024
 
 
+FIRST_DATA_ROW = 2  # row 1 is the header, as a spreadsheet numbers it
+Numbered = tuple[int, list[str]]
+
+
 class FileRefused(ValueError):
     """The file cannot be imported; the message says why, in words a person understands."""
 
@@ -61,9 +65,10 @@ class Table:
     mapping: dict[int, str]
     unknown: list[str] = field(default_factory=list)
 
-    def records(self, rows: Iterator[list[str]]) -> Iterator[dict[str, str]]:
-        for row in rows:
-            yield {name: (row[i] if i < len(row) else "") for i, name in self.mapping.items()}
+    def records(self, rows: Iterator[Numbered]) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number as a spreadsheet shows it, {field: text}) for each non-blank row."""
+        for number, row in rows:
+            yield number, {name: (row[i] if i < len(row) else "") for i, name in self.mapping.items()}
 
 
 def normalise_header(text: str) -> str:
@@ -143,7 +148,7 @@ def build_table(kind: str, encoding: str, header: list[str]) -> Table:
                  mapping=mapping, unknown=unknown)
 
 
-def open_rows(path: Path, limit: int) -> tuple[Table, Iterator[list[str]]]:
+def open_rows(path: Path, limit: int) -> tuple[Table, Iterator[Numbered]]:
     """The table's header facts and an iterator over its data rows (as lists of strings)."""
     check_size(path, limit)
     with path.open("rb") as handle:
@@ -154,10 +159,25 @@ def open_rows(path: Path, limit: int) -> tuple[Table, Iterator[list[str]]]:
     if b"\x00" in head and not detect_encoding(head).startswith("utf-16"):
         raise FileRefused(_("The file is not a CSV text file nor an Excel workbook."))
     encoding = detect_encoding(head)
+    if encoding == "utf-8" and not decodes_as_utf8(path):
+        encoding = "cp1252"  # the first non-ASCII byte came after the sniffed part
     return _csv_rows(path, encoding)
 
 
-def _csv_rows(path: Path, encoding: str) -> tuple[Table, Iterator[list[str]]]:
+def decodes_as_utf8(path: Path) -> bool:
+    """Whether the whole file is valid UTF-8 (read in blocks, decoded incrementally)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _csv_rows(path: Path, encoding: str) -> tuple[Table, Iterator[Numbered]]:
     handle: IO[str] = path.open(encoding=encoding, newline="", errors="strict")
     try:
         sample = handle.read(SNIFF_BYTES)
@@ -180,11 +200,11 @@ def _csv_rows(path: Path, encoding: str) -> tuple[Table, Iterator[list[str]]]:
         raise FileRefused(_("The file is not a readable CSV file.")) from None
     table = build_table("csv", encoding, header)
 
-    def rows() -> Iterator[list[str]]:
+    def rows() -> Iterator[Numbered]:
         try:
-            for row in reader:
+            for number, row in enumerate(reader, start=FIRST_DATA_ROW):
                 if any(cell.strip() for cell in row):
-                    yield row
+                    yield number, row
         except UnicodeDecodeError:
             raise FileRefused(
                 _("Line %(line)d is not in the file's text encoding (%(encoding)s).")
@@ -198,11 +218,12 @@ def _csv_rows(path: Path, encoding: str) -> tuple[Table, Iterator[list[str]]]:
     return table, rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[Table, Iterator[list[str]]]:
+def _xlsx_rows(path: Path) -> tuple[Table, Iterator[Numbered]]:
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # A file object, not the path: openpyxl judges paths by their extension.
+        workbook = openpyxl.load_workbook(path.open("rb"), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for damaged files
         raise FileRefused(_("The Excel workbook could not be opened; it may be damaged.")) from None
     sheet = workbook.worksheets[0]
@@ -214,12 +235,12 @@ def _xlsx_rows(path: Path) -> tuple[Table, Iterator[list[str]]]:
         raise FileRefused(_("The file is empty.")) from None
     table = build_table("xlsx", "xlsx", header)
 
-    def rows() -> Iterator[list[str]]:
+    def rows() -> Iterator[Numbered]:
         try:
-            for row in values:
+            for number, row in enumerate(values, start=FIRST_DATA_ROW):
                 cells = [_cell(v) for v in row]
                 if any(cells):
-                    yield cells
+                    yield number, cells
         finally:
             workbook.close()
 
@@ -256,7 +277,7 @@ def estimate_rows(path: Path) -> int:
             import openpyxl
 
             try:
-                workbook = openpyxl.load_workbook(path, read_only=True)
+                workbook = openpyxl.load_workbook(path.open("rb"), read_only=True)
                 rows = (workbook.worksheets[0].max_row or 1) - 1
                 workbook.close()
                 return max(rows, 0)

@@ -6,9 +6,10 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from niryat.core.spreadsheet import spreadsheet_safe
-from niryat.registry.importing.pipeline import FIRST_DATA_ROW, batch_path, import_limit
+from niryat.registry.importing.pipeline import batch_path, import_limit
 from niryat.registry.importing.reading import open_rows
 from niryat.registry.models import ImportBatch, ImportProblem
 
@@ -24,7 +25,7 @@ def rejected_rows(batch: ImportBatch, dry_run: bool) -> Iterator[list[str]]:
         problems[row].append(f"{field}: {message}" if field else message)
     table, rows = open_rows(batch_path(batch), import_limit())
     yield [*table.columns, ERROR_COLUMN]
-    for row_number, cells in enumerate(rows, start=FIRST_DATA_ROW):
+    for row_number, cells in rows:
         if row_number in problems:
             padded = cells + [""] * (len(table.columns) - len(cells))
             yield [*padded, " | ".join(problems[row_number])]
@@ -40,7 +41,7 @@ def write_csv(batch: ImportBatch, path: Path, dry_run: bool) -> int:
     return count
 
 
-def write_xlsx(batch: ImportBatch, path: Path, dry_run: bool) -> int:
+def write_xlsx(batch: ImportBatch, path: Path | IO[bytes], dry_run: bool) -> int:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

@@ -77,6 +77,12 @@ def import_batch_start(*, actor: Any, batch: ImportBatch, dry_run: bool) -> Job:
     """Run the dry run or the import of ``batch`` in the background; returns the job to watch."""
     from niryat.registry.tasks import import_run
 
+    running = Job.objects.filter(
+        kind="registry.import", parameters__batch_id=batch.pk,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+    ).first()
+    if running is not None:
+        return running  # a second click waits for the same run instead of starting another
     job = job_create(
         actor=actor, kind="registry.import", task=import_run,
         label=("Check " if dry_run else "Import ") + batch.original_name,

@@ -1,0 +1,554 @@
+"""The import run: dry-run counts, commit, idempotence, matching, rejections, error report, resume.
+
+Files are built in the test; batches are made with ``import_batch_create`` and run with
+``run_import`` directly (the pages and the API start the same run as a task).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import secrets
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.db.models import Count
+from openpyxl import load_workbook
+
+from niryat.accounts.models import Organisation, OrganisationKind
+from niryat.accounts.tests.factories import member
+from niryat.audit.models import AuditEvent
+from niryat.registry.importing import pipeline, report
+from niryat.registry.importing.pipeline import run_import
+from niryat.registry.importing.reading import FileRefused
+from niryat.registry.importing.services import import_batch_create
+from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
+from niryat.registry.names import name_key
+from niryat.registry.tests.helpers import VARANASI, gstin, pan, register
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[4]
+COLUMNS = ["udyam_number", "name", "name_hi", "gstin", "pan", "district_lgd_code", "sector", "mobile",
+           "email", "pincode"]
+
+
+def row(n: int, **changes: str) -> dict[str, str]:
+    """The ``n``-th valid row (Varanasi, UP: Udyam UP, GST 09)."""
+    p = pan(n)
+    values = {
+        "udyam_number": f"UDYAM-UP-65-{n:07d}", "name": f"Kashi Silk Weavers {n}", "name_hi": "",
+        "gstin": gstin(p, "09"), "pan": p, "district_lgd_code": str(VARANASI),
+        "sector": "textiles-apparel", "mobile": f"98765{n:05d}", "email": f"unit{n}@example.in",
+        "pincode": "221001",
+    }
+    values.update(changes)
+    return values
+
+
+def csv_bytes(rows: list[dict[str, str]], columns: list[str] | None = None) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns or list(rows[0]), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def actor() -> Any:
+    return member(kind=OrganisationKind.FACILITATOR)
+
+
+@pytest.fixture
+def steward(actor: Any) -> Organisation:
+    return Organisation.objects.get(memberships__user=actor)
+
+
+def batch_of(actor: Any, steward: Organisation, data: bytes, name: str = "list.csv") -> ImportBatch:
+    return import_batch_create(actor=actor, steward=steward, source=io.BytesIO(data), original_name=name)
+
+
+def counts(batch: ImportBatch) -> tuple[int, int, int, int, int]:
+    return batch.rows_read, batch.new, batch.updated, batch.unchanged, batch.rejected
+
+
+def enterprise_events() -> int:
+    return AuditEvent.objects.filter(target_type="registry.enterprise").count()
+
+
+def problems(batch: ImportBatch, dry_run: bool) -> list[tuple[int, str, str]]:
+    return list(ImportProblem.objects.filter(batch=batch, dry_run=dry_run, level="error")
+                .values_list("row_number", "field", "message"))
+
+
+# --- dry run, commit ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed(actor: Any, steward: Organisation) -> ImportBatch:
+    """Five rows: two new, one known and changed, one known and unchanged, one invalid."""
+    register(actor, steward, **row(3))
+    register(actor, steward, **row(4))
+    Enterprise.objects.update(size_as_of=None)
+    rows = [row(1), row(2), row(3, name="Kashi Silk Weavers Three"), row(4),
+            row(5, gstin=row(5)["gstin"][:-1] + ("0" if row(5)["gstin"][-1] != "0" else "1"))]
+    return batch_of(actor, steward, csv_bytes(rows))
+
+
+def test_dry_run_counts_and_writes_no_enterprise(actor: Any, mixed: ImportBatch) -> None:
+    before, events = Enterprise.objects.count(), enterprise_events()
+    batch = run_import(mixed.pk, dry_run=True, actor=actor)
+    assert counts(batch) == (5, 2, 1, 1, 1)
+    assert batch.status == ImportBatch.Status.CHECKED and batch.dry_run_done
+    assert batch.cursor == 0
+    assert Enterprise.objects.count() == before and enterprise_events() == events
+    assert Enterprise.objects.get(udyam_number=row(3)["udyam_number"]).name == "Kashi Silk Weavers 3"
+    ((number, field, message),) = problems(batch, dry_run=True)
+    assert (number, field) == (6, "gstin") and "last character" in message
+    # checking again replaces the first check's problems, it does not add to them
+    batch = run_import(mixed.pk, dry_run=True, actor=actor)
+    assert counts(batch) == (5, 2, 1, 1, 1) and len(problems(batch, dry_run=True)) == 1
+
+
+def test_commit_writes_and_audits(actor: Any, steward: Organisation, mixed: ImportBatch) -> None:
+    run_import(mixed.pk, dry_run=True, actor=actor)
+    batch = run_import(mixed.pk, dry_run=False, actor=actor)
+    assert counts(batch) == (5, 2, 1, 1, 1)
+    assert batch.status == ImportBatch.Status.DONE and batch.cursor == 5
+    assert Enterprise.objects.count() == 4
+    first = Enterprise.objects.get(udyam_number=row(1)["udyam_number"])
+    assert first.steward == steward and first.gstin == row(1)["gstin"] and first.district_id == VARANASI
+    assert first.name_key and "kashi" in first.search_text
+    contact = Contact.objects.get(enterprise=first)
+    assert (contact.mobile, contact.email, contact.is_primary) == ("+919876500001", "unit1@example.in", True)
+    imported = AuditEvent.objects.filter(action="registry.enterprise.imported")
+    assert imported.count() == 2 and all(e.actor == actor for e in imported)
+    assert imported.first().changes["import"] == batch.pk  # type: ignore[union-attr]
+    (update,) = AuditEvent.objects.filter(action="registry.enterprise.import_updated")
+    assert update.changes["name"] == ["Kashi Silk Weavers 3", "Kashi Silk Weavers Three"]
+    assert problems(batch, dry_run=False) == problems(batch, dry_run=True)
+    assert not Enterprise.objects.filter(udyam_number=row(5)["udyam_number"]).exists()
+
+
+def test_a_finished_batch_is_not_run_again(actor: Any, mixed: ImportBatch) -> None:
+    run_import(mixed.pk, dry_run=False, actor=actor)
+    events = enterprise_events()
+    batch = run_import(mixed.pk, dry_run=False, actor=actor)
+    assert counts(batch) == (5, 2, 1, 1, 1) and enterprise_events() == events
+
+
+def test_the_same_file_twice_changes_nothing(actor: Any, steward: Organisation) -> None:
+    data = csv_bytes([row(n, name_hi="काशी सिल्क") for n in range(1, 8)]
+                     + [row(8, pincode="012345")])
+    first = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert counts(first) == (8, 7, 0, 0, 1)
+    snapshot = list(Enterprise.objects.order_by("pk").values())
+    contacts = list(Contact.objects.order_by("pk").values())
+    events = enterprise_events()
+    again = batch_of(actor, steward, data)
+    assert counts(run_import(again.pk, dry_run=True, actor=actor)) == (8, 0, 0, 7, 1)
+    second = run_import(again.pk, dry_run=False, actor=actor)
+    assert counts(second) == (8, 0, 0, 7, 1)
+    assert list(Enterprise.objects.order_by("pk").values()) == snapshot
+    assert list(Contact.objects.order_by("pk").values()) == contacts
+    assert enterprise_events() == events
+
+
+def test_the_same_file_on_another_day_changes_nothing(actor: Any, steward: Organisation) -> None:
+    data = csv_bytes([row(n, investment="2500000", turnover="10000000") for n in range(1, 4)],
+                     columns=[*COLUMNS, "investment", "turnover"])
+    run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert set(Enterprise.objects.values_list("size_class", flat=True)) == {"micro"}
+    for enterprise in Enterprise.objects.all():  # as if that import ran yesterday
+        Enterprise.objects.filter(pk=enterprise.pk).update(size_as_of=enterprise.size_as_of - timedelta(days=1))
+    events = enterprise_events()
+    second = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert (second.updated, second.unchanged) == (0, 3)
+    assert enterprise_events() == events
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["udyam_number", "gstin"])
+def test_a_known_identifier_updates_that_enterprise(actor: Any, steward: Organisation, key: str) -> None:
+    known = register(actor, steward, **{**row(1), "udyam_number": row(1)["udyam_number"] if key == "udyam_number"
+                                        else "", "gstin": row(1)["gstin"] if key == "gstin" else ""})
+    columns = ["name", "district_lgd_code", "pincode", key]
+    data = csv_bytes([row(1, name="Kashi Silk Weavers Pvt Ltd", pincode="221002")], columns=columns)
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert counts(batch) == (1, 0, 1, 0, 0)
+    assert Enterprise.objects.count() == 1
+    known.refresh_from_db()
+    assert (known.name, known.pincode) == ("Kashi Silk Weavers Pvt Ltd", "221002")
+    assert known.name_key == name_key("Kashi Silk Weavers") and "pvt ltd" in known.search_text
+    (event,) = AuditEvent.objects.filter(action="registry.enterprise.import_updated", target_id=str(known.pk))
+    assert event.changes["name"] == ["Kashi Silk Weavers 1", "Kashi Silk Weavers Pvt Ltd"]
+    assert event.changes["import"] == batch.pk
+    # a file without the other identifier's column does not erase it
+    other = "gstin" if key == "udyam_number" else "udyam_number"
+    assert getattr(known, other) in (None, "")
+
+
+def test_a_file_without_the_identifier_columns_does_not_erase_them(actor: Any, steward: Organisation) -> None:
+    known = register(actor, steward, **row(1))
+    data = csv_bytes([row(1, name="Kashi Silk Weavers Pvt Ltd")], columns=["udyam_number", "name"])
+    run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    known.refresh_from_db()
+    assert known.gstin == row(1)["gstin"] and known.name == "Kashi Silk Weavers Pvt Ltd"
+
+
+def test_a_changed_mobile_updates_the_contact(actor: Any, steward: Organisation) -> None:
+    known = register(actor, steward, **row(1))
+    data = csv_bytes([row(1, mobile="9123456789")])
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert (batch.updated, Contact.objects.count()) == (1, 1)
+    assert known.contacts.get().mobile == "+919123456789"
+    (event,) = AuditEvent.objects.filter(action="registry.enterprise.import_updated")
+    assert event.changes["contact.mobile"] == ["+919876500001", "+919123456789"]
+
+
+def test_udyam_and_gstin_of_two_different_enterprises_are_rejected(actor: Any, steward: Organisation) -> None:
+    register(actor, steward, **row(1))
+    register(actor, steward, **row(2))
+    data = csv_bytes([row(1, gstin=row(2)["gstin"], pan=row(2)["pan"])])
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert counts(batch) == (1, 0, 0, 0, 1)
+    ((_number, field, message),) = problems(batch, dry_run=False)
+    assert field == "gstin" and "two different enterprises" in message
+
+
+def test_a_duplicate_udyam_in_the_file_rejects_the_second_row_naming_the_first(
+        actor: Any, steward: Organisation) -> None:
+    rows = [row(1), row(2), row(3, udyam_number=row(1)["udyam_number"]),
+            row(4, gstin=row(2)["gstin"], pan=row(2)["pan"])]
+    batch = run_import(batch_of(actor, steward, csv_bytes(rows)).pk, dry_run=True, actor=actor)
+    assert counts(batch) == (4, 2, 0, 0, 2)
+    assert problems(batch, dry_run=True) == [
+        (4, "udyam_number", "The same Udyam number is in row 2 of this file."),
+        (5, "gstin", "The same GSTIN is in row 3 of this file."),
+    ]
+    batch = run_import(batch.pk, dry_run=False, actor=actor)
+    assert counts(batch) == (4, 2, 0, 0, 2) and Enterprise.objects.count() == 2
+
+
+def test_an_enterprise_of_another_steward_is_rejected(actor: Any, steward: Organisation) -> None:
+    stranger = member(kind=OrganisationKind.FACILITATOR)
+    theirs = register(stranger, Organisation.objects.get(memberships__user=stranger), **row(1))
+    register(stranger, theirs.steward, **{**row(2), "udyam_number": ""})
+    rows = [row(1, name="Taken Over"), row(2, udyam_number="", name="Taken Over Too"), row(3)]
+    batch = run_import(batch_of(actor, steward, csv_bytes(rows)).pk, dry_run=False, actor=actor)
+    assert counts(batch) == (3, 1, 0, 0, 2)
+    assert [(n, m) for n, _f, m in problems(batch, dry_run=False)] == [
+        (2, "This enterprise is already in the registry under another organisation."),
+        (3, "This enterprise is already in the registry under another organisation."),
+    ]
+    assert set(Enterprise.objects.filter(steward=theirs.steward).values_list("name", flat=True)) == {
+        "Kashi Silk Weavers 1", "Kashi Silk Weavers 2"}
+
+
+def test_warnings_are_kept_but_do_not_reject(actor: Any, steward: Organisation) -> None:
+    data = csv_bytes([row(1, district_lgd_code="438")])  # Ahmedabad, Gujarat: UP numbers warn
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=True, actor=actor)
+    assert counts(batch) == (1, 1, 0, 0, 0)
+    levels = set(ImportProblem.objects.filter(batch=batch).values_list("field", "level"))
+    assert levels == {("gstin", "warning"), ("udyam_number", "warning")}
+
+
+def test_an_odd_digit_rejects_the_row_instead_of_crashing(actor: Any, steward: Organisation) -> None:
+    data = csv_bytes([row(1, district_lgd_code="18²"), row(2)])
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=True, actor=actor)
+    assert counts(batch) == (2, 1, 0, 0, 1)
+
+
+BAD_LATE = b"Bad \x81\x8d row,,,,,187,,,,\n"  # neither UTF-8 nor Windows-1252, after 64 KB
+
+
+def test_a_file_that_goes_bad_half_way_fails_the_dry_run(actor: Any, steward: Organisation) -> None:
+    good = csv_bytes([row(n) for n in range(1, 1200)])
+    assert len(good) > 64 * 1024
+    batch = batch_of(actor, steward, good + BAD_LATE)
+    with pytest.raises(FileRefused, match="is not in the file's text encoding"):
+        run_import(batch.pk, dry_run=True, actor=actor)
+    assert not Enterprise.objects.exists()
+
+
+def test_a_file_that_goes_bad_half_way_marks_the_batch_failed(actor: Any, steward: Organisation) -> None:
+    batch = batch_of(actor, steward, csv_bytes([row(n) for n in range(1, 1200)]) + BAD_LATE)
+    with pytest.raises(FileRefused):
+        run_import(batch.pk, dry_run=True, actor=actor)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and "text encoding" in batch.message
+
+
+def test_a_file_that_goes_bad_half_way_writes_nothing_on_commit(
+        actor: Any, steward: Organisation, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 100)
+    batch = batch_of(actor, steward, csv_bytes([row(n) for n in range(1, 1200)]) + BAD_LATE)
+    with pytest.raises(FileRefused):
+        run_import(batch.pk, dry_run=True, actor=actor)
+    with pytest.raises(FileRefused):
+        run_import(batch.pk, dry_run=False, actor=actor)
+    assert not Enterprise.objects.exists()
+
+
+def test_row_numbers_count_blank_lines_as_a_spreadsheet_does(actor: Any, steward: Organisation) -> None:
+    data = csv_bytes([row(1)]) + b"\r\n" + csv_bytes([row(2, pincode="012345")]).split(b"\r\n", 1)[1]
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=True, actor=actor)
+    assert [n for n, _f, _m in problems(batch, dry_run=True)] == [4]  # header 1, row 2, blank 3
+
+
+# --- the error report -------------------------------------------------------------------------
+
+
+FORMULAS = {"name": "=HYPERLINK(\"http://x.example\",\"click\")", "gstin": "+91ABC", "pan": "@SUM(A1)",
+            "email": "-2+3", "pincode": "=1+1"}
+
+
+@pytest.fixture
+def rejected(actor: Any, steward: Organisation) -> ImportBatch:
+    rows = [row(1), row(2, **FORMULAS), row(3, mobile="12345", Remarks="ring after 5"),
+            row(4, Remarks="=cmd|' /C calc'!A0")]
+    data = csv_bytes(rows, columns=[*COLUMNS, "Remarks"])
+    return run_import(batch_of(actor, steward, data).pk, dry_run=True, actor=actor)
+
+
+def test_the_error_report_has_the_original_columns_and_only_rejected_rows(
+        rejected: ImportBatch, tmp_path: Path) -> None:
+    assert counts(rejected) == (4, 2, 0, 0, 2) and rejected.unknown_columns == ["Remarks"]
+    path = tmp_path / "errors.csv"
+    assert report.write_csv(rejected, path, dry_run=True) == 2
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel opens UTF-8 with a BOM as UTF-8
+    header, *lines = list(csv.reader(path.open(encoding="utf-8-sig")))
+    assert header == [*COLUMNS, "Remarks", "errors"]
+    assert len(lines) == 2
+    assert lines[0][COLUMNS.index("udyam_number")] == row(2)["udyam_number"]
+    assert lines[1][COLUMNS.index("udyam_number")] == row(3)["udyam_number"]
+    assert lines[1][header.index("Remarks")] == "ring after 5"  # unknown columns kept as they were
+    assert "mobile: 12345 is not a valid phone number." in lines[1][-1]
+    assert "gstin:" in lines[0][-1] and "pan:" in lines[0][-1] and " | " in lines[0][-1]
+
+
+def test_formulas_are_escaped_in_the_csv_report(rejected: ImportBatch, tmp_path: Path) -> None:
+    path = tmp_path / "errors.csv"
+    report.write_csv(rejected, path, dry_run=True)
+    header, first, _second = list(csv.reader(path.open(encoding="utf-8-sig")))
+    cells = dict(zip(header, first, strict=True))
+    for column, value in FORMULAS.items():
+        assert cells[column] == "'" + value, column
+    assert not any(cell.startswith(("=", "+", "-", "@")) for line in (header, first, _second) for cell in line)
+
+
+def test_formulas_are_escaped_in_the_xlsx_report(rejected: ImportBatch, tmp_path: Path) -> None:
+    path = tmp_path / "errors.xlsx"
+    assert report.write_xlsx(rejected, path, dry_run=True) == 2
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    header, first, second = [[c.value for c in line] for line in sheet.iter_rows()]
+    assert header == [*COLUMNS, "Remarks", "errors"]
+    cells = dict(zip(header, first, strict=True))
+    for column, value in FORMULAS.items():
+        assert cells[column] == "'" + value, column
+    assert all(c.data_type != "f" for line in sheet.iter_rows() for c in line)  # no formula cells
+    assert second[COLUMNS.index("udyam_number")] == row(3)["udyam_number"]
+
+
+def test_the_error_report_of_the_commit_is_its_own(actor: Any, rejected: ImportBatch, tmp_path: Path) -> None:
+    batch = run_import(rejected.pk, dry_run=False, actor=actor)
+    assert report.write_csv(batch, tmp_path / "after.csv", dry_run=False) == 2
+    assert Enterprise.objects.count() == 2  # row 4's formula-looking remark is in an unknown column
+
+
+# --- crash and resume -------------------------------------------------------------------------
+
+
+def resume_file() -> bytes:
+    """23 rows: invalid ones and in-file duplicates on both sides of the crash (chunks of 5)."""
+    rows = [row(n) for n in range(1, 24)]
+    rows[4]["pincode"] = "0123"  # row 6, chunk 1: rejected
+    rows[14] = row(15, udyam_number=row(2)["udyam_number"])  # row 16, chunk 3: same Udyam as row 3
+    rows[19] = row(20, gstin=row(12)["gstin"], pan=row(12)["pan"])  # row 21, chunk 4: same GSTIN as row 13
+    return csv_bytes(rows)
+
+
+def test_a_crash_after_two_chunks_resumes_without_losing_or_duplicating(
+        actor: Any, steward: Organisation, monkeypatch: pytest.MonkeyPatch) -> None:
+    register(actor, steward, **row(7, name="Old Name"))  # row 8: updated
+    Enterprise.objects.update(size_as_of=None)
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 5)
+    batch = batch_of(actor, steward, resume_file())
+    expected = counts(run_import(batch.pk, dry_run=True, actor=actor))
+    assert expected == (23, 19, 1, 0, 3)
+
+    real_write = pipeline.write_chunk
+    calls: list[int] = []
+
+    def crash_on_third(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("power cut")
+        real_write(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_chunk", crash_on_third)
+    with pytest.raises(RuntimeError, match="power cut"):
+        run_import(batch.pk, dry_run=False, actor=actor)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTING and batch.cursor == 10
+    assert Enterprise.objects.count() == 1 + 8  # the known one, and chunks 1-2 minus row 6
+
+    monkeypatch.setattr(pipeline, "write_chunk", real_write)
+    batch = run_import(batch.pk, dry_run=False, actor=actor)
+    assert counts(batch) == expected
+    assert batch.status == ImportBatch.Status.DONE and batch.cursor == 23
+    assert Enterprise.objects.count() == 20
+    assert not Enterprise.objects.values("udyam_number").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert not Enterprise.objects.values("gstin").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert [n for n, _f, _m in problems(batch, dry_run=False)] == [6, 16, 21]
+    assert AuditEvent.objects.filter(action="registry.enterprise.imported").count() == 19
+    assert AuditEvent.objects.filter(action="registry.enterprise.import_updated").count() == 1
+
+
+def test_a_crash_inside_a_chunk_writes_none_of_it(actor: Any, steward: Organisation,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 5)
+    batch = batch_of(actor, steward, resume_file())
+    real_record = pipeline.record_many
+    calls: list[int] = []
+
+    def crash_in_second_chunk(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) == 3:  # chunk 2's first audit write, after its enterprises are inserted
+            raise RuntimeError("disk full")
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "record_many", crash_in_second_chunk)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import(batch.pk, dry_run=False, actor=actor)
+    batch.refresh_from_db()
+    assert batch.cursor == 5 and batch.new == 4 and Enterprise.objects.count() == 4
+    monkeypatch.setattr(pipeline, "record_many", real_record)
+    batch = run_import(batch.pk, dry_run=False, actor=actor)
+    assert counts(batch) == (23, 20, 0, 0, 3) and Enterprise.objects.count() == 20
+
+
+# --- kill -9 in a real process ----------------------------------------------------------------
+
+
+KILL_ROWS = 6000  # three chunks of 2,000; 1 row in 10 invalid
+Query = Callable[[str], list[tuple[Any, ...]]]
+
+
+def child_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NIRYAT_") and k != "DATABASE_URL"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(NIRYAT_DATA_DIR=str(data_dir), NIRYAT_DEMO="1", NIRYAT_TASK_BACKEND="immediate")
+    return env
+
+
+@contextmanager
+def child_database(data_dir: Path) -> Iterator[tuple[dict[str, str], Query]]:
+    """The child's environment and a read-only query on its database.
+
+    SQLite: a file in the child's data folder. PostgreSQL (DATABASE_URL set, as under
+    tools/with_postgres.py): a database of its own, created here and dropped afterwards.
+    """
+    env = child_env(data_dir)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        db = data_dir / "niryat.sqlite3"
+
+        def sqlite_query(sql: str) -> list[tuple[Any, ...]]:
+            connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+            try:
+                return connection.execute(sql).fetchall()
+            finally:
+                connection.close()
+
+        yield env, sqlite_query
+        return
+    import psycopg
+
+    name = f"niryat_kill_{secrets.token_hex(4)}"
+    env["DATABASE_URL"] = urlunsplit(urlsplit(url)._replace(path="/" + name))
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def postgres_query(sql: str) -> list[tuple[Any, ...]]:
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+            return [tuple(r) for r in connection.execute(sql).fetchall()]
+
+    try:
+        yield env, postgres_query
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def cursor_now(query: Query) -> int:
+    try:
+        found = query("SELECT cursor FROM registry_importbatch")
+    except Exception:  # locked for a moment, or the table not there yet
+        return 0
+    return int(found[0][0]) if found else 0
+
+
+def test_kill_9_in_the_middle_then_run_again_finishes_the_job(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    start = time.monotonic()
+    with child_database(data_dir) as (env, query):
+        demo = subprocess.run([sys.executable, "-m", "niryat", "demo"], env=env, capture_output=True,
+                              text=True, timeout=60, cwd=tmp_path)
+        assert demo.returncode == 0, demo.stderr
+        source = tmp_path / "enterprises.csv"
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(source), str(KILL_ROWS)],
+                       check=True, timeout=30)
+        command = [sys.executable, "-m", "niryat", "import", "enterprises", str(source), "--steward", "up-epb"]
+        child = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        cursor = 0
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and child.poll() is None:
+                cursor = cursor_now(query)
+                if cursor > 0:
+                    os.kill(child.pid, signal.SIGKILL)
+                    break
+                time.sleep(0.02)
+        finally:
+            if child.poll() is None and not cursor:
+                child.kill()
+            child.communicate(timeout=30)
+        if not cursor or child.returncode != -signal.SIGKILL:
+            pytest.skip("the import finished before it could be killed (machine too fast)")
+        assert 0 < cursor < KILL_ROWS
+        ((status, after_kill),) = query("SELECT status, cursor FROM registry_importbatch")
+        assert status == "importing" and after_kill >= cursor
+        assert query("SELECT COUNT(*) FROM registry_enterprise")[0][0] < KILL_ROWS * 9 // 10
+
+        again = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0, again.stderr
+        assert "resuming import #1 after row" in again.stdout
+        new, rejected = KILL_ROWS - KILL_ROWS // 10, KILL_ROWS // 10
+        assert f"{KILL_ROWS} rows: {new} new, 0 updated, 0 unchanged, {rejected} rejected" in again.stdout
+        assert query("SELECT COUNT(*) FROM registry_importbatch") == [(1,)]
+        assert query("SELECT status, cursor FROM registry_importbatch") == [("done", KILL_ROWS)]
+        assert query("SELECT COUNT(*), COUNT(DISTINCT udyam_number), COUNT(DISTINCT gstin) "
+                     "FROM registry_enterprise") == [(new, new, new)]
+        assert query("SELECT COUNT(*) FROM audit_auditevent "
+                     "WHERE action = 'registry.enterprise.imported'") == [(new,)]
+    assert time.monotonic() - start < 60
