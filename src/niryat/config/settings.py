@@ -152,6 +152,8 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest import file accepted (an upload or a file given to `niryat import`).
+NIRYAT_IMPORT_MAX_BYTES = ENV.int("NIRYAT_IMPORT_MAX_MB", 200, minimum=1) * 1024 * 1024
 
 LOGGING = {
     "version": 1,
