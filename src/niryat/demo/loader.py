@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 
@@ -16,6 +17,10 @@ from niryat.accounts.models import Organisation, OrganisationKind, Role, User
 from niryat.accounts.services import membership_add, organisation_create, user_create
 from niryat.programmes.models import ParticipantRole, Programme
 from niryat.programmes.services import participant_add, programme_create
+from niryat.registry.duplicates import duplicates_find
+from niryat.registry.importing.pipeline import run_import
+from niryat.registry.importing.services import import_batch_create
+from niryat.registry.models import Enterprise
 
 DEMO_PASSWORD = "niryat-demo"
 DEMO_DOMAIN = "demo.niryat.test"
@@ -169,4 +174,22 @@ def demo_load() -> str:
         for org_slug, role in plan.participants:
             participant_add(actor=None, programme=programme, organisation=orgs[org_slug], role=role)
         created["programmes"] += 1
-    return "demo: " + ", ".join(f"{count} {name} created" for name, count in created.items())
+    summary = "demo: " + ", ".join(f"{count} {name} created" for name, count in created.items())
+    return summary + "; " + demo_registry_load()
+
+
+DEMO_ENTERPRISES = Path(__file__).resolve().parent / "data" / "enterprises.csv"
+DEMO_STEWARD = "setu-exports"
+
+
+def demo_registry_load() -> str:
+    """Import the demo facilitator's synthetic MSMEs through the real import, once."""
+    steward = Organisation.objects.get(slug=DEMO_STEWARD)
+    if Enterprise.objects.filter(steward=steward).exists():
+        return "demo registry: already loaded"
+    with DEMO_ENTERPRISES.open("rb") as source:
+        batch = import_batch_create(actor=None, steward=steward, source=source,
+                                    original_name=DEMO_ENTERPRISES.name)
+    batch = run_import(batch.pk, dry_run=False)
+    duplicates_find()
+    return f"demo registry: {batch.new} enterprises imported, {batch.rejected} rejected"

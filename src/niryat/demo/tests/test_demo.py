@@ -28,9 +28,11 @@ def totals() -> tuple[int, ...]:
 
 def test_demo_load_creates_the_demo_and_a_second_load_creates_nothing() -> None:
     summary = demo_load()
-    assert summary == "demo: 11 organisations created, 7 users created, 3 programmes created"
+    assert summary == ("demo: 11 organisations created, 7 users created, 3 programmes created; "
+                       "demo registry: 10 enterprises imported, 0 rejected")
     after_first = totals()
-    assert demo_load() == "demo: 0 organisations created, 0 users created, 0 programmes created"
+    assert demo_load() == ("demo: 0 organisations created, 0 users created, 0 programmes created; "
+                           "demo registry: already loaded")
     assert totals() == after_first
 
 

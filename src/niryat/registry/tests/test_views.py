@@ -264,7 +264,7 @@ def test_demo_facilitator_registers_through_the_pages(settings: Any) -> None:
     assert client.login(username="facilitator@demo.niryat.test", password="niryat-demo")
     response = client.post(NEW, FORM)
     assert response.status_code == 302
-    assert Enterprise.objects.get().steward.slug == "setu-exports"
+    assert Enterprise.objects.get(name=FORM["name"]).steward.slug == "setu-exports"
     # the programme office of Startup India (a programme setu-exports takes part in) sees it;
     # another demo facilitator and the trainer do not
     office = client_for(org_user("office.startup@demo.niryat.test"))
