@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from niryat.accounts.permissions import MANAGE_REGISTRY
@@ -15,8 +16,13 @@ from niryat.registry import duplicates, selectors
 from niryat.registry.services import ENTERPRISE_FIELDS, RegistryError
 from niryat.registry.views import require
 
-COMPARED = ["name", "name_hi", "udyam_number", "gstin", "pan", "district", "sector", "pincode",
-            "address"]
+COMPARED = {
+    "name": gettext_lazy("Legal name (English)"), "name_hi": gettext_lazy("Legal name (Hindi)"),
+    "udyam_number": gettext_lazy("Udyam number"), "gstin": gettext_lazy("GSTIN"),
+    "pan": gettext_lazy("PAN"), "district": gettext_lazy("District"),
+    "sector": gettext_lazy("Sector"), "pincode": gettext_lazy("PIN code"),
+    "address": gettext_lazy("Address"),
+}
 
 
 @login_required
@@ -35,8 +41,8 @@ def duplicate_detail_view(request: HttpRequest, candidate_id: int) -> HttpRespon
     require(request.user, MANAGE_REGISTRY)
     candidate = selectors.duplicate_get(actor=request.user, candidate_id=candidate_id)
     rows = [
-        (field, getattr(candidate.first, field), getattr(candidate.second, field))
-        for field in COMPARED
+        (label, getattr(candidate.first, field), getattr(candidate.second, field))
+        for field, label in COMPARED.items()
     ]
     return render(request, "registry/duplicate_detail.html",
                   {"candidate": candidate, "rows": rows, "fields": ENTERPRISE_FIELDS})

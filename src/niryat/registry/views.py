@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,8 @@ from niryat.programmes.selectors import programme_list
 from niryat.reference.models import District, Sector
 from niryat.registry import selectors, services
 from niryat.registry.forms import EnterpriseFilterForm, EnterpriseForm
-from niryat.registry.validation import ReferenceIndex
+from niryat.registry.models import Enterprise
+from niryat.registry.validation import Cleaned, ReferenceIndex
 
 
 def require(actor: Any, capability: str) -> None:
@@ -82,45 +84,50 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     return render_page_or_partial(request, "registry/enterprise_list.html", "results", context)
 
 
-@login_required
-def enterprise_create_view(request: HttpRequest) -> HttpResponse:
-    require(request.user, MANAGE_REGISTRY)
-    form = enterprise_form(request.POST or None)
+def enterprise_form_page(
+    request: HttpRequest,
+    enterprise: Enterprise | None,
+    save: Callable[[Cleaned], Enterprise],
+    done: str,
+) -> HttpResponse:
+    """The register and edit pages: check, save through ``save``, show warnings, redirect."""
+    initial = EnterpriseForm.initial_from(enterprise) if enterprise else None
+    form = enterprise_form(request.POST or None, initial=initial)
     if request.method == "POST" and form.check(ReferenceIndex.load()):
         assert form.cleaned_enterprise is not None
         try:
-            enterprise = services.enterprise_register(
-                actor=request.user, steward=steward_for(request.user),
-                cleaned=form.cleaned_enterprise,
-            )
+            saved = save(form.cleaned_enterprise)
         except services.RegistryError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             for warning in form.cleaned_enterprise.warnings:
                 messages.warning(request, warning.message)
-            messages.success(request, _("The enterprise is registered."))
-            return redirect("registry:enterprise-detail", enterprise_id=enterprise.pk)
-    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": None})
+            messages.success(request, done)
+            return redirect("registry:enterprise-detail", enterprise_id=saved.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def enterprise_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, MANAGE_REGISTRY)
+    return enterprise_form_page(
+        request, None,
+        lambda cleaned: services.enterprise_register(
+            actor=request.user, steward=steward_for(request.user), cleaned=cleaned),
+        _("The enterprise is registered."),
+    )
 
 
 @login_required
 def enterprise_edit_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     require(request.user, MANAGE_REGISTRY)
     enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
-    form = enterprise_form(request.POST or None, initial=EnterpriseForm.initial_from(enterprise))
-    if request.method == "POST" and form.check(ReferenceIndex.load()):
-        assert form.cleaned_enterprise is not None
-        try:
-            services.enterprise_update(actor=request.user, enterprise=enterprise,
-                                       cleaned=form.cleaned_enterprise)
-        except services.RegistryError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            for warning in form.cleaned_enterprise.warnings:
-                messages.warning(request, warning.message)
-            messages.success(request, _("The changes are saved."))
-            return redirect("registry:enterprise-detail", enterprise_id=enterprise.pk)
-    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
+    return enterprise_form_page(
+        request, enterprise,
+        lambda cleaned: services.enterprise_update(
+            actor=request.user, enterprise=enterprise, cleaned=cleaned),
+        _("The changes are saved."),
+    )
 
 
 @login_required
