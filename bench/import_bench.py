@@ -27,11 +27,14 @@ STEWARD = "up-epb"
 def run_step(env: dict[str, str], *args: str) -> tuple[float, int, str]:
     """Run one `niryat` step in a child process; returns seconds, peak RSS (MB) and output."""
     code = (
-        "import resource, sys, time; from niryat.cli import main; t=time.perf_counter(); "
-        f"rc=main({list(args)!r}); "
-        "print(json.dumps({'s': time.perf_counter()-t, 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr); "
-        "sys.exit(rc)"
-    ).replace("import resource", "import json, resource")
+        "import json, resource, sys, time\n"
+        "from niryat.cli import main\n"
+        "t = time.perf_counter()\n"
+        f"rc = main({list(args)!r})\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(json.dumps({'s': time.perf_counter() - t, 'rss': rss}), file=sys.stderr)\n"
+        "sys.exit(rc)\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"step {args} failed:\n{result.stdout}\n{result.stderr}")

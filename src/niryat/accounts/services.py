@@ -22,6 +22,7 @@ from niryat.accounts.models import (
     token_digest,
 )
 from niryat.audit.services import diff, record
+from niryat.core.middleware import client_ip
 
 TOKEN_PREFIX = "nyt_"
 
@@ -170,8 +171,6 @@ def login_attempt(*, request: HttpRequest, email: str, password: str) -> LoginRe
     The result does not say whether the email exists: an unknown email and a wrong
     password both return ``user=None``.
     """
-    from niryat.core.middleware import client_ip
-
     keys = throttle.Keys.of(email, client_ip(request))
     wait = throttle.wait_seconds(keys)
     if wait:

@@ -40,21 +40,24 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def record(
+def require_transaction(function: str, action: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"audit.{function}({action!r}) must run inside the service's transaction")
+
+
+def build_event(
     actor: Any,
     *,
     action: str,
-    target: models.Model | None = None,
-    changes: dict[str, Any] | None = None,
-    organisation: Any = None,
+    target: models.Model | None,
+    changes: dict[str, Any] | None,
+    organisation: Any,
     actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event. Must run inside the transaction of the change it describes."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"audit.record({action!r}) must run inside the service's transaction")
+    """An unsaved event with who, what, which object and where from (the current origin)."""
     origin = current_origin()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if authenticated else None,
         actor_label=actor_label or (actor.email if authenticated else ""),
         organisation_id=getattr(organisation, "pk", organisation),
@@ -68,6 +71,23 @@ def record(
         user_agent=origin.user_agent,
         request_id=origin.request_id,
     )
+
+
+def record(
+    actor: Any,
+    *,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    organisation: Any = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one event. Must run inside the transaction of the change it describes."""
+    require_transaction("record", action)
+    event = build_event(actor, action=action, target=target, changes=changes,
+                        organisation=organisation, actor_label=actor_label)
+    event.save()
+    return event
 
 
 @transaction.atomic
@@ -111,25 +131,9 @@ def record_many(
 
     Like ``record``, it must run inside the transaction of the changes it describes.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"audit.record_many({action!r}) must run inside the service's transaction")
-    origin = current_origin()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    require_transaction("record_many", action)
     events = [
-        AuditEvent(
-            actor=actor if authenticated else None,
-            actor_label=actor.email if authenticated else "",
-            organisation_id=getattr(organisation, "pk", organisation),
-            action=action,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
-            target_label=str(target)[:300],
-            changes=_plain(changes),
-            channel=origin.channel,
-            ip=origin.ip,
-            user_agent=origin.user_agent,
-            request_id=origin.request_id,
-        )
+        build_event(actor, action=action, target=target, changes=changes, organisation=organisation)
         for target, changes in targets
     ]
     AuditEvent.objects.bulk_create(events, batch_size=1000)

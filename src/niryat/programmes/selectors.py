@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from niryat.accounts.scoping import get_in_scope, own_organisation_ids
@@ -18,9 +18,7 @@ def programme_list(*, actor: Any, search: str = "") -> QuerySet[Programme]:
     if not (actor.is_authenticated and actor.is_superuser):
         programmes = programmes.filter(programme_visibility(own_organisation_ids(actor)))
     if search:
-        programmes = programmes.filter(name__icontains=search) | programmes.filter(
-            name_hi__icontains=search
-        )
+        programmes = programmes.filter(Q(name__icontains=search) | Q(name_hi__icontains=search))
     # Counted in a subquery: counting over the visibility join would count only the
     # participations that matched the filter (a facilitator would see "1").
     participants = (

@@ -23,8 +23,8 @@ from niryat.registry import duplicates, identifiers, selectors, services
 from niryat.registry.importing.reading import FileRefused
 from niryat.registry.importing.services import import_batch_create, import_batch_start
 from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
+from niryat.registry.selectors import steward_for
 from niryat.registry.validation import Cleaned, ReferenceIndex, clean_enterprise
-from niryat.registry.views import steward_for
 
 router = Router(tags=["registry"])
 

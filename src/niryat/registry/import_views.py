@@ -24,7 +24,8 @@ from niryat.registry.importing import report
 from niryat.registry.importing.reading import FileRefused, template_csv
 from niryat.registry.importing.services import import_batch_create, import_batch_start
 from niryat.registry.models import ImportBatch, ImportProblem
-from niryat.registry.views import require, steward_for
+from niryat.registry.selectors import steward_for
+from niryat.registry.views import require
 
 
 class UploadForm(forms.Form):

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from niryat.accounts.models import Organisation
+from niryat.accounts.permissions import MANAGE_REGISTRY, capability_organisation_ids
 from niryat.accounts.scoping import get_in_scope, own_organisation_ids
 from niryat.audit.models import AuditEvent
 from niryat.programmes.models import Participant
@@ -124,3 +127,12 @@ def import_batch_list(*, actor: Any) -> QuerySet[ImportBatch]:
 
 def import_batch_get(*, actor: Any, batch_id: int) -> ImportBatch:
     return get_in_scope(import_batch_list(actor=actor), pk=batch_id)
+
+
+def steward_for(actor: Any) -> Organisation:
+    """The organisation a new enterprise is registered under: the actor's first that may."""
+    ids = capability_organisation_ids(actor, MANAGE_REGISTRY)
+    organisation = Organisation.objects.filter(pk__in=ids).order_by("pk").first()
+    if organisation is None:
+        raise Http404
+    return organisation

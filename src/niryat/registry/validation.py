@@ -165,10 +165,7 @@ def _identifier(raw: Mapping[str, Any], c: Cleaned, kind: str, field_name: str) 
     text = _text(raw, field_name)
     if not text:
         return ""
-    if kind == "gstin":
-        checked = identifiers.check_gstin(text)
-    else:
-        checked = identifiers.check(kind, text)
+    checked = identifiers.check(kind, text)
     for finding in checked.findings:
         c.add(field_name, finding.code, finding.message, finding.level)
     return checked.value if checked.valid else ""

@@ -11,11 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from niryat.accounts.models import Organisation
 from niryat.accounts.permissions import (
     MANAGE_REGISTRY,
     VIEW_REGISTRY,
-    capability_organisation_ids,
     has_capability,
 )
 from niryat.accounts.selectors import organisation_list
@@ -26,6 +24,7 @@ from niryat.reference.models import District, Sector
 from niryat.registry import selectors, services
 from niryat.registry.forms import EnterpriseFilterForm, EnterpriseForm
 from niryat.registry.models import Enterprise
+from niryat.registry.selectors import steward_for
 from niryat.registry.validation import Cleaned, ReferenceIndex
 
 
@@ -49,13 +48,6 @@ def enterprise_form(data: Any = None, initial: dict[str, Any] | None = None) -> 
                           sector_choices=sector_choices())
 
 
-def steward_for(actor: Any) -> Organisation:
-    """The organisation a new enterprise is registered under: the actor's first that may."""
-    ids = capability_organisation_ids(actor, MANAGE_REGISTRY)
-    organisation = Organisation.objects.filter(pk__in=ids).order_by("pk").first()
-    if organisation is None:
-        raise Http404
-    return organisation
 
 
 @login_required
