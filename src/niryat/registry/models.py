@@ -33,8 +33,11 @@ class Enterprise(TimeStampedModel):
     ``size_as_of``. A merged duplicate keeps its row with ``merged_into`` set.
     """
 
+    # Foreign keys without their own index where a composite index below starts with them,
+    # or where the referenced rows are reference data that is never deleted: every index
+    # costs time on a million-row import (docs/benchmarks.md).
     steward = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="enterprises"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="enterprises", db_index=False
     )
     name = models.CharField(_("legal name"), max_length=200)
     name_hi = models.CharField(_("legal name (Hindi)"), max_length=200, blank=True)
@@ -43,7 +46,7 @@ class Enterprise(TimeStampedModel):
     # NULL, not "", when absent: the unique constraints below apply only to known numbers.
     udyam_number = models.CharField(_("Udyam number"), max_length=19, null=True, blank=True)  # noqa: DJ001
     gstin = models.CharField(_("GSTIN"), max_length=15, null=True, blank=True)  # noqa: DJ001
-    pan = models.CharField(_("PAN"), max_length=10, blank=True, db_index=True)
+    pan = models.CharField(_("PAN"), max_length=10, blank=True)
     iec = models.CharField(_("IEC"), max_length=10, blank=True)
     fssai = models.CharField(_("FSSAI licence"), max_length=14, blank=True)
     other_licences = models.JSONField(_("other licences"), default=dict, blank=True)
@@ -52,13 +55,16 @@ class Enterprise(TimeStampedModel):
     size_class = models.CharField(_("size"), max_length=6, choices=SizeClass.choices, blank=True)
     size_as_of = models.DateField(_("size as of"), null=True, blank=True)
     sector = models.ForeignKey(
-        "reference.Sector", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "reference.Sector", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_index=False,
     )
     district = models.ForeignKey(
-        "reference.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "reference.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_index=False,
     )
     odop_product = models.ForeignKey(
-        "reference.OdopProduct", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "reference.OdopProduct", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_index=False,
     )
     address = models.TextField(_("address"), blank=True)
     pincode = models.CharField(_("PIN code"), max_length=6, blank=True)
@@ -68,10 +74,18 @@ class Enterprise(TimeStampedModel):
         default=ExportExperience.NONE,
     )
     export_markets = models.JSONField(_("export markets"), default=list, blank=True)
-    name_key = models.CharField(max_length=200, blank=True, db_index=True)
+    name_key = models.CharField(max_length=200, blank=True)
     search_text = models.TextField(blank=True)
+    # The import that brought the enterprise in: its audit event (one per committed chunk of
+    # the file, ADR 0003) is part of the enterprise's history. No index and no database
+    # constraint, so that a million-row import does not pay for them row by row.
+    import_batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_index=False, db_constraint=False,
+    )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged",
+        db_index=False,
     )
 
     class Meta:
@@ -88,6 +102,8 @@ class Enterprise(TimeStampedModel):
         indexes = [
             models.Index(fields=["steward", "name"]),
             models.Index(fields=["district", "sector"]),
+            models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False),
+                         name="enterprise_merged_partial"),
         ]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
@@ -105,7 +121,7 @@ class Contact(TimeStampedModel):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=150, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=16, blank=True, db_index=True)
+    mobile = models.CharField(_("mobile"), max_length=16, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_primary = models.BooleanField(default=True)
 
@@ -161,7 +177,7 @@ class ImportBatch(TimeStampedModel):
 class ImportProblem(models.Model):
     """A problem with one row of an import: its row number (as in the file), field and message."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problems")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problems", db_index=False)
     dry_run = models.BooleanField(default=False)
     row_number = models.PositiveIntegerField()
     field = models.CharField(max_length=40, blank=True)
