@@ -28,11 +28,15 @@ GST_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
 GSTIN_RE = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z][A-Z0-9][0-9A-Z]$")
 GSTIN_SPECIAL_RE = re.compile(r"^[0-9]{2}[0-9A-Z]{13}$")
+# A tax deductor (often a government office without a PAN) may register with its TAN instead.
+GSTIN_TAN_RE = re.compile(r"^[0-9]{2}[A-Z]{4}[0-9]{5}[A-Z][1-9A-Z]D[0-9A-Z]$")
 UDYAM_RE = re.compile(r"^UDYAM-([A-Z]{2})-([0-9]{2})-([0-9]{7})$")
 FSSAI_RE = re.compile(r"^[12][0-9]{13}$")
 OLD_IEC_RE = re.compile(r"^[0-9]{10}$")
 # GST state codes whose GSTINs do not embed a PAN (non-resident and UN bodies, OIDAR).
 SPECIAL_GST_CODES = {"97", "99"}
+# The 14th character of a GSTIN says what kind of registration it is.
+GST_REGISTRATIONS = {"Z": "regular", "D": "tax deductor", "C": "tax collector"}
 
 PAN_HOLDER_TYPES = {
     "A": "association of persons",
@@ -157,7 +161,13 @@ def check_iec(value: str) -> Checked:
 
 
 def check_gstin(value: str, state_codes: Collection[str] | None = None) -> Checked:
-    """GSTIN: state code (2) + PAN (10) + entity number + Z + Luhn mod 36 check character."""
+    """GSTIN: state code (2) + PAN (10) + entity number + kind + Luhn mod 36 check character.
+
+    The kind (14th character) is Z for a regular taxpayer, D for a tax deductor (TDS; its
+    GSTIN may carry a TAN instead of a PAN) and C for an e-commerce operator collecting tax
+    (TCS); ``info["registration"]`` names it: regular, tax deductor, tax collector, or other
+    (another character, found only under codes 97 and 99, e.g. OIDAR and UN bodies).
+    """
     result = Checked(kind="gstin", value=compact(value))
     number = result.value
     codes = gst_state_codes() if state_codes is None else state_codes
@@ -178,6 +188,8 @@ def check_gstin(value: str, state_codes: Collection[str] | None = None) -> Check
         if not GSTIN_SPECIAL_RE.match(number):
             result.add("gstin.format", _("A GSTIN has only digits and capital letters."))
             return result
+    elif GSTIN_TAN_RE.match(number):
+        result.info["tan"] = number[2:12]
     else:
         if not GSTIN_RE.match(number):
             pan_part = check_pan(number[2:12])
@@ -190,8 +202,9 @@ def check_gstin(value: str, state_codes: Collection[str] | None = None) -> Check
             else:
                 result.add("gstin.format", _("The GSTIN does not have the layout 99AAAAA9999A9Z9."))
             return result
-        if number[13] != "Z":
-            result.add("gstin.z", _("The 14th character of a GSTIN is Z; here it is %(c)s.")
+        if number[13] not in GST_REGISTRATIONS:
+            result.add("gstin.z", _("The 14th character of a GSTIN is Z (a regular taxpayer), D (a tax "
+                                    "deductor) or C (a tax collector); here it is %(c)s.")
                        % {"c": number[13]})
             return result
         pan_part = check_pan(number[2:12])
@@ -200,6 +213,7 @@ def check_gstin(value: str, state_codes: Collection[str] | None = None) -> Check
                        % {"reason": pan_part.errors[0].message})
             return result
         result.info["pan"] = number[2:12]
+    result.info["registration"] = GST_REGISTRATIONS.get(number[13], "other")
     if not luhn.is_valid(number, GST_ALPHABET):
         expected = luhn.calc_check_digit(number[:-1], GST_ALPHABET)
         result.add("gstin.checksum",

@@ -39,7 +39,7 @@ def test_valid_gstin_checked_against_the_database_table() -> None:
     value = gstin("ABCPE1234F", "24")
     result = check_gstin(value)
     assert result.valid and result.findings == []
-    assert result.info == {"state_code": "24", "pan": "ABCPE1234F"}
+    assert result.info == {"state_code": "24", "pan": "ABCPE1234F", "registration": "regular"}
 
 
 def test_valid_gstin_lower_case_and_spaces_normalised() -> None:
@@ -95,10 +95,55 @@ def test_gstin_unknown_state_code_rejected_by_the_database_table() -> None:
     assert codes(check_gstin(gstin("ABCPE1234F", "45"))) == ["gstin.state_code"]
 
 
-def test_gstin_fourteenth_character_must_be_z() -> None:
+def test_gstin_fourteenth_character_must_be_a_known_kind() -> None:
     result = check_gstin(gstin("ABCPE1234F", "24", z="Y"), GST_CODES)
     assert codes(result) == ["gstin.z"]
-    assert "14th character" in result.errors[0].message and "here it is Y" in result.errors[0].message
+    message = result.errors[0].message
+    assert "14th character" in message and "here it is Y" in message
+    assert "D (a tax deductor)" in message and "C (a tax collector)" in message
+
+
+# Each kind of registration: its 14th character, what stands in characters 3 to 12, its name.
+REGISTRATIONS = [
+    ("Z", "AAACB1234C", "pan", "regular"),
+    ("D", "AAAGM1234C", "pan", "tax deductor"),  # a deductor with a PAN
+    ("D", "DELM12345B", "tan", "tax deductor"),  # a government office with only a TAN
+    ("C", "AAICA1234N", "pan", "tax collector"),  # an e-commerce operator collecting TCS
+]
+
+
+@pytest.mark.parametrize("z, holder, key, registration", REGISTRATIONS)
+def test_gstin_each_kind_of_registration_is_valid_and_named(
+    z: str, holder: str, key: str, registration: str
+) -> None:
+    result = check_gstin(gstin(holder, "07", z=z), GST_CODES)
+    assert result.valid, result.findings
+    assert result.info == {"state_code": "07", key: holder, "registration": registration}
+
+
+@pytest.mark.parametrize("z, holder, key, registration", REGISTRATIONS)
+def test_gstin_each_kind_of_registration_needs_its_check_character(
+    z: str, holder: str, key: str, registration: str
+) -> None:
+    value = gstin(holder, "07", z=z)
+    wrong = "0" if value[-1] != "0" else "1"
+    result = check_gstin(value[:-1] + wrong, GST_CODES)
+    assert codes(result) == ["gstin.checksum"]
+    assert f"should be {value[-1]}, not {wrong}" in result.errors[0].message
+    assert result.info["registration"] == registration
+
+
+def test_gstin_other_registration_under_a_special_code() -> None:
+    body = "9917SGP29001OS"  # OIDAR: its 14th character is none of Z, D, C
+    value = body + luhn.calc_check_digit(body, GST_ALPHABET)
+    assert check_gstin(value, GST_CODES).info["registration"] == "other"
+    assert codes(check_gstin(body + ("0" if value[-1] != "0" else "1"), GST_CODES)) == ["gstin.checksum"]
+
+
+@pytest.mark.parametrize("z", ["Z", "C"])
+def test_gstin_only_a_tax_deductor_may_carry_a_tan(z: str) -> None:
+    result = check_gstin(gstin("DELM12345B", "07", z=z), GST_CODES)
+    assert codes(result) == ["gstin.pan"]
 
 
 def test_gstin_thirteenth_character_cannot_be_zero() -> None:
