@@ -73,10 +73,17 @@ def error_response(
 
 
 def field_name(location: Iterable[Any]) -> str:
-    """``("query", "page")`` → ``page``; ``("body", "payload", "name")`` → ``payload.name``."""
+    """Where a schema error is, named as the client names it: the same plain field names as the
+    errors of our own checks (``name``, ``contacts.0.mobile``), for every endpoint.
+
+    ``("query", "page")`` → ``page``; ``("body", "payload", "name")`` → ``name``: ninja puts the
+    source first and, for a body, the name of the operation's parameter second (every operation
+    takes its whole body as one schema: tests/test_errors.py checks it); the client never sees
+    that name. A body that is missing altogether is ``request``.
+    """
     parts = [str(part) for part in location]
     if parts and parts[0] in PARAMETER_SOURCES:
-        parts = parts[1:]
+        parts = parts[2:] if parts[0] == "body" else parts[1:]
     return ".".join(parts) or "request"
 
 

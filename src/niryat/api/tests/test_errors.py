@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 
 from niryat.accounts.tests.factories import member
+from niryat.api.api import APP_APIS
+from niryat.api.errors import field_name
 from niryat.api.tests.helpers import API, assert_error, session_client
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +50,34 @@ def test_422_names_the_fields(client: Client) -> None:
 
 def test_422_for_a_body(client: Client) -> None:
     error = assert_error(client.post(f"{API}/tokens", {"name": ""}, content_type="application/json"), 422, "invalid")
-    assert [item["field"] for item in error["fields"]] == ["payload.name"]
+    assert [item["field"] for item in error["fields"]] == ["name"]  # not the view's "payload.name"
+
+
+@pytest.mark.parametrize("location, name", [
+    (("query", "page"), "page"),
+    (("body", "payload", "name"), "name"),
+    (("body", "payload", "contacts", 0, "mobile"), "contacts.0.mobile"),
+    (("body", "payload"), "request"),  # no body at all
+    (("file", "file"), "file"),
+    ((), "request"),
+])
+def test_field_names_are_what_the_client_sends(location: tuple[object, ...], name: str) -> None:
+    assert field_name(location) == name
+
+
+def test_a_missing_body_is_about_the_request(client: Client) -> None:
+    error = assert_error(client.post(f"{API}/tokens", "", content_type="application/json"), 422, "invalid")
+    assert [item["field"] for item in error["fields"]] == ["request"]
+
+
+def test_every_operation_takes_its_whole_body_as_one_schema() -> None:
+    """What ``field_name`` counts on: a body's location is (body, parameter, field…)."""
+    for _prefix, module in APP_APIS:
+        for path, view in module.router.path_operations.items():
+            for operation in view.operations:
+                for model in operation.models:
+                    if model.__ninja_param_source__ == "body":
+                        assert model.__read_from_single_attr__, (module.__name__, path)
 
 
 def test_400_for_malformed_json_is_invalid(client: Client) -> None:
