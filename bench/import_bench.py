@@ -79,7 +79,9 @@ def main() -> None:
     if baseline is not None:
         print(f"COPY into a bare table: {baseline:.1f} s = {args.rows / baseline:,.0f} rows/s")
     for label, extra in (("dry run", ["--dry-run"]), ("import", []), ("re-import (no change)", [])):
-        seconds, rss, output = run_step(env, "import", "enterprises", str(data), "--steward", STEWARD, *extra)
+        errors = work / f"errors-{len(extra)}.csv"  # the error report is part of "end to end"
+        seconds, rss, output = run_step(env, "import", "enterprises", str(data), "--steward", STEWARD,
+                                        "--errors", str(errors), *extra)
         line = f"{label}: {seconds:.1f} s = {args.rows / seconds:,.0f} rows/s, peak {rss} MB — {output.splitlines()[0]}"
         if baseline:
             line += f" — {seconds / baseline:.0f}× the COPY time"

@@ -82,20 +82,38 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
-def words(name: str) -> list[str]:
-    """The name's meaningful words, normalised (lower case, Latin, variants folded)."""
-    text = transliterate(name).lower().replace("&", " and ")
+# Names repeat their words ("Shree", "Handicrafts", "Pvt"): each whitespace-separated piece
+# is normalised once and remembered. Transliteration never looks across whitespace, so
+# this gives the same words as normalising the whole name at once.
+_PIECES: dict[str, tuple[str, ...]] = {}
+PIECES_KEPT = 100_000
+
+
+def _piece_words(piece: str) -> tuple[str, ...]:
+    text = transliterate(piece).lower().replace("&", " and ")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    tokens = re.split(r"[^a-z0-9]+", text)
     result = []
-    for token in tokens:
+    for token in re.split(r"[^a-z0-9]+", text):
         if not token or token in LEGAL_WORDS:
             continue
         for pattern, replacement in FOLDS:
             token = pattern.sub(replacement, token)
         if token:
             result.append(token)
+    return tuple(result)
+
+
+def words(name: str) -> list[str]:
+    """The name's meaningful words, normalised (lower case, Latin, variants folded)."""
+    result: list[str] = []
+    for piece in name.split():
+        found = _PIECES.get(piece)
+        if found is None:
+            if len(_PIECES) >= PIECES_KEPT:
+                _PIECES.clear()
+            found = _PIECES[piece] = _piece_words(piece)
+        result.extend(found)
     return result
 
 

@@ -100,8 +100,12 @@ def enterprise_history(*, enterprise: Enterprise) -> QuerySet[AuditEvent]:
     The caller has already scoped the enterprise.
     """
     ids = [str(enterprise.pk), *(str(pk) for pk in enterprise.merged.values_list("pk", flat=True))]
-    return AuditEvent.objects.filter(target_type="registry.enterprise", target_id__in=ids).order_by(
-        "at", "id")
+    about = Q(target_type="registry.enterprise", target_id__in=ids)
+    if enterprise.import_batch_id:
+        # Imported enterprises are audited per import (ADR 0003): who uploaded and started it.
+        about |= Q(target_type="registry.importbatch", target_id=str(enterprise.import_batch_id),
+                   action__in=["registry.import.uploaded", "registry.import.started"])
+    return AuditEvent.objects.filter(about).order_by("at", "id")
 
 
 def duplicate_list(*, actor: Any, status: str = "open") -> QuerySet[DuplicateCandidate]:

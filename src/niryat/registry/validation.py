@@ -34,6 +34,8 @@ INDIAN_MOBILE_RE = re.compile(r"^(?:\+?91|0)?([6-9][0-9]{9})$")
 PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 # Legacy GST codes still found on old GSTINs, mapped to the code of today's state.
 GST_CODE_SUCCESSORS = {"25": "26", "28": "37"}
+EXPERIENCES = frozenset(ExportExperience.values)
+MARKET_SEPARATORS = re.compile(r"[,; ]+")
 TEXT_LIMITS = {"name": 200, "name_hi": 200, "trade_name": 200, "trade_name_hi": 200,
                "contact_name": 150, "address": 1000}
 
@@ -65,7 +67,7 @@ class Cleaned:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return all(p.level != "error" for p in self.problems)
 
     def add(self, field_name: str, code: str, message: str, level: Level = "error") -> None:
         self.problems.append(Problem(field_name, code, message, level))
@@ -161,11 +163,17 @@ def clean_enterprise(
     return c
 
 
-def _identifier(raw: Mapping[str, Any], c: Cleaned, kind: str, field_name: str) -> str:
+def _identifier(raw: Mapping[str, Any], c: Cleaned, kind: str, field_name: str, ref: ReferenceIndex) -> str:
     text = _text(raw, field_name)
     if not text:
         return ""
-    checked = identifiers.check(kind, text)
+    # The state tables come from the index, so checking needs no database (worker processes).
+    if kind == "gstin":
+        checked = identifiers.check_gstin(text, ref.gst_codes)
+    elif kind == "udyam":
+        checked = identifiers.check_udyam(text, ref.udyam_states)
+    else:
+        checked = identifiers.check(kind, text)
     for finding in checked.findings:
         c.add(field_name, finding.code, finding.message, finding.level)
     return checked.value if checked.valid else ""
@@ -173,11 +181,11 @@ def _identifier(raw: Mapping[str, Any], c: Cleaned, kind: str, field_name: str) 
 
 def _identifiers(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex) -> None:
     v = c.values
-    v["udyam_number"] = _identifier(raw, c, "udyam", "udyam_number") or None
-    v["gstin"] = _identifier(raw, c, "gstin", "gstin") or None
-    v["pan"] = _identifier(raw, c, "pan", "pan")
-    v["iec"] = _identifier(raw, c, "iec", "iec")
-    v["fssai"] = _identifier(raw, c, "fssai", "fssai")
+    v["udyam_number"] = _identifier(raw, c, "udyam", "udyam_number", ref) or None
+    v["gstin"] = _identifier(raw, c, "gstin", "gstin", ref) or None
+    v["pan"] = _identifier(raw, c, "pan", "pan", ref)
+    v["iec"] = _identifier(raw, c, "iec", "iec", ref)
+    v["fssai"] = _identifier(raw, c, "fssai", "fssai", ref)
     gstin_pan = v["gstin"][2:12] if v["gstin"] and v["gstin"][:2] not in {"97", "99"} else ""
     if gstin_pan and v["pan"] and gstin_pan != v["pan"]:
         c.add("gstin", "cross.gstin_pan",
@@ -279,11 +287,12 @@ def _business(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex, today: da
             c.add("year_started", "invalid",
                   _("The year started is a year between 1800 and %(year)d.") % {"year": today.year})
     experience = _text(raw, "export_experience").lower() or ExportExperience.NONE
-    if experience not in ExportExperience.values:
+    if experience not in EXPERIENCES:
         c.add("export_experience", "invalid", _("Export experience is none, indirect or direct."))
         experience = ExportExperience.NONE
     v["export_experience"] = experience
-    markets = [m.strip().upper() for m in re.split(r"[,; ]+", _text(raw, "export_markets")) if m.strip()]
+    markets_text = _text(raw, "export_markets")
+    markets = [m.upper() for m in MARKET_SEPARATORS.split(markets_text) if m] if markets_text else []
     unknown = [m for m in markets if m not in ref.countries]
     if unknown:
         c.add("export_markets", "unknown",

@@ -1,16 +1,25 @@
 """The import run: read the file in chunks, check each row, match, and write set-based.
 
-Each chunk is checked with ``clean_enterprise``, matched against the registry by Udyam
-number and GSTIN in two queries, and written in one transaction together with its
-audit events, its row problems and the batch's counters and cursor. A dry run does
-the same without writing enterprises. A run that stops half-way (crash, ``kill -9``)
-resumes from the cursor: committed chunks are skipped, so nothing is duplicated.
+Each chunk is checked with ``clean_enterprise`` (in worker processes for a large file,
+see ``checking``), matched against the registry by Udyam number and GSTIN in a few
+queries, and written in one transaction as plain rows (COPY on PostgreSQL, see
+``core.db.insert_rows``) together with its audit event, its row problems and the batch's
+counters and cursor. A dry run does the same without writing enterprises. A run that
+stops half-way (crash, ``kill -9``) resumes from the cursor: committed chunks are
+skipped, so nothing is duplicated.
+
+New enterprises are audited once per chunk (``registry.import.rows_committed`` on the
+batch, ADR 0003) and point at their batch; changes to known enterprises are audited per
+enterprise with the fields that changed.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -20,18 +29,33 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from niryat.audit.services import record_many
+from niryat.audit.services import record, record_many
+from niryat.core.db import column_in, db_now, insert_rows, reserve_ids
+from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
 from niryat.registry.services import ENTERPRISE_FIELDS, search_text
-from niryat.registry.validation import Cleaned, ReferenceIndex, clean_enterprise
+from niryat.registry.validation import ReferenceIndex
 
 CHUNK_ROWS = 2000
 Progress = Callable[[int], None]
+ENTERPRISE_COLUMNS = ["id", "steward_id", "import_batch_id", *ENTERPRISE_FIELDS, "other_licences",
+                      "search_text", "created_at", "updated_at"]
+JSON_FIELDS = {"export_markets"}
+CONTACT_COLUMNS = ["enterprise_id", "name", "mobile", "email", "is_primary", "created_at", "updated_at"]
+PROBLEM_COLUMNS = ["batch_id", "dry_run", "row_number", "field", "level", "message"]
 
 
 def import_limit() -> int:
     return int(getattr(settings, "NIRYAT_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+
+
+def import_workers(file_size: int) -> int:
+    """Worker processes for checking a file of ``file_size`` bytes (1: check in this process)."""
+    if file_size < int(getattr(settings, "NIRYAT_IMPORT_PARALLEL_BYTES", 8 * 1024 * 1024)):
+        return 1
+    configured = int(getattr(settings, "NIRYAT_IMPORT_WORKERS", 0))
+    return configured or max(1, min(2, (os.cpu_count() or 1)))
 
 
 def batch_path(batch: ImportBatch) -> Path:
@@ -45,8 +69,10 @@ class ChunkResult:
     new: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     changed: list[tuple[Enterprise, dict[str, Any], dict[str, list[Any]]]] = field(default_factory=list)
     unchanged: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, level, message
     rejected: int = 0
+    first_row: int = 0
+    last_row: int = 0
 
 
 @dataclass
@@ -70,46 +96,47 @@ class FileKeys:
             self.gstin.setdefault(values["gstin"], row)
 
 
-def chunks(items: Iterator[tuple[int, dict[str, str]]], size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    while chunk := list(islice(items, size)):
-        yield chunk
-
-
 def contact_values(values: dict[str, Any]) -> dict[str, str]:
     return {"name": values.get("contact_name") or "", "mobile": values.get("mobile") or "",
             "email": values.get("email") or ""}
 
 
-def classify(
-    batch: ImportBatch, rows: list[tuple[int, dict[str, str]]], ref: ReferenceIndex,
-    keys: FileKeys, dry_run: bool,
-) -> ChunkResult:
-    """Check and match one chunk of rows; no writes."""
-    result = ChunkResult()
-    checked: list[tuple[int, Cleaned]] = []
-    for row, raw in rows:
-        cleaned = clean_enterprise(raw, ref)
-        clash = keys.clash(cleaned.values, row) if cleaned.ok else None
+def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> ChunkResult:
+    """Match one checked chunk against the file so far and the registry; no writes."""
+    result = ChunkResult(first_row=rows[0][0], last_row=rows[-1][0]) if rows else ChunkResult()
+    problems = result.problems
+    checked: list[tuple[int, dict[str, Any]]] = []
+    for row, values, found in rows:
+        clash = keys.clash(values, row) if values is not None else None
         if clash:
             label = _("Udyam number") if clash[0] == "udyam_number" else _("GSTIN")
-            cleaned.add(clash[0], "duplicate_in_file",
-                        _("The same %(label)s is in row %(row)d of this file.") % {"label": label, "row": clash[1]})
-        for problem in cleaned.problems:
-            result.problems.append(ImportProblem(batch=batch, dry_run=dry_run, row_number=row,
-                                                 field=problem.field, level=problem.level,
-                                                 message=problem.message))
-        if not cleaned.ok:
+            found.append((clash[0], "error", _("The same %(label)s is in row %(row)d of this file.")
+                          % {"label": label, "row": clash[1]}))
+        for name, level, message in found:
+            problems.append((row, name, level, message))
+        if values is None or clash:
             result.rejected += 1
             continue
-        keys.remember(cleaned.values, row)
-        checked.append((row, cleaned))
+        keys.remember(values, row)
+        checked.append((row, values))
 
-    udyams = [c.values["udyam_number"] for _, c in checked if c.values.get("udyam_number")]
-    gstins = [c.values["gstin"] for _, c in checked if c.values.get("gstin")]
-    existing = Enterprise.objects.filter(udyam_number__in=udyams) | Enterprise.objects.filter(gstin__in=gstins)
+    udyams = [v["udyam_number"] for _, v in checked if v["udyam_number"]]
+    gstins = [v["gstin"] for _, v in checked if v["gstin"]]
+    matched = list(Enterprise.objects.filter(column_in("udyam_number", udyams))) if udyams else []
+    if gstins:
+        seen = {e.pk for e in matched}
+        matched += [e for e in Enterprise.objects.filter(column_in("gstin", gstins)) if e.pk not in seen]
+    if not matched:  # the usual case for a new file: skip the per-row matching below
+        result.new = checked
+        return result
+    _match(batch, checked, matched, result)
+    return result
+
+
+def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any]]], matched: list[Enterprise],
+           result: ChunkResult) -> None:
     by_udyam: dict[str, Enterprise] = {}
     by_gstin: dict[str, Enterprise] = {}
-    matched = list(existing)
     # A merged duplicate keeps its identifiers as aliases: rows matching it go to the kept one.
     kept = {e.pk: e for e in Enterprise.objects.filter(
         pk__in=[e.merged_into_id for e in matched if e.merged_into_id])}
@@ -131,16 +158,13 @@ def classify(
     }
     blank_contact: dict[str, Any] = {"name": "", "mobile": "", "email": ""}
 
-    for row, cleaned in checked:
-        values = cleaned.values
+    for row, values in checked:
         a = final(by_udyam.get(values.get("udyam_number") or ""))
         b = final(by_gstin.get(values.get("gstin") or ""))
         if a and b and a.pk != b.pk:
             result.rejected += 1
-            result.problems.append(ImportProblem(
-                batch=batch, dry_run=dry_run, row_number=row, field="gstin", level="error",
-                message=_("The Udyam number and the GSTIN belong to two different enterprises "
-                          "in the registry.")))
+            result.problems.append((row, "gstin", "error", _(
+                "The Udyam number and the GSTIN belong to two different enterprises in the registry.")))
             continue
         match = a or b
         if match is None:
@@ -148,9 +172,8 @@ def classify(
             continue
         if match.steward_id != batch.steward_id:
             result.rejected += 1
-            result.problems.append(ImportProblem(
-                batch=batch, dry_run=dry_run, row_number=row, field="udyam_number", level="error",
-                message=_("This enterprise is already in the registry under another organisation.")))
+            result.problems.append((row, "udyam_number", "error", _(
+                "This enterprise is already in the registry under another organisation.")))
             continue
         if all(values.get(f) == getattr(match, f)
                for f in ("investment_paise", "turnover_paise", "size_class")):
@@ -174,61 +197,91 @@ def classify(
             result.changed.append((match, values, changes))
         else:
             result.unchanged += 1
-    return result
+
+
+def _column_value(name: str, value: Any) -> Any:
+    if name in JSON_FIELDS:
+        return json.dumps(value if value is not None else [])
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _write_new(batch: ImportBatch, new: list[tuple[int, dict[str, Any]]], now: Any) -> list[int]:
+    """Insert the chunk's new enterprises and their contacts as plain rows; returns their keys."""
+    ids = reserve_ids(Enterprise, len(new))
+    insert_rows(Enterprise, ENTERPRISE_COLUMNS, (
+        (pk, batch.steward_id, batch.pk, *[_column_value(n, values.get(n)) for n in ENTERPRISE_FIELDS],
+         "{}", search_text(values), now, now)
+        for pk, (_, values) in zip(ids, new, strict=True)
+    ))
+    insert_rows(Contact, CONTACT_COLUMNS, (
+        (pk, contact["name"], contact["mobile"], contact["email"], True, now, now)
+        for pk, (_, values) in zip(ids, new, strict=True)
+        if any((contact := contact_values(values)).values())
+    ))
+    return ids
+
+
+def _write_changed(result: ChunkResult) -> None:
+    """Apply the changes to known enterprises (rare in a large file: model instances are fine)."""
+    updated: list[Enterprise] = []
+    contact_updates: list[tuple[Enterprise, dict[str, str]]] = []
+    for enterprise, values, changes in result.changed:
+        for name, (_old, new_value) in changes.items():
+            if not name.startswith("contact."):
+                setattr(enterprise, name, new_value)
+        enterprise.search_text = search_text({**values})
+        updated.append(enterprise)
+        if any(name.startswith("contact.") for name in changes):
+            contact_updates.append((enterprise, contact_values(values)))
+    if updated:
+        Enterprise.objects.bulk_update(updated, [*ENTERPRISE_FIELDS, "search_text", "updated_at"],
+                                       batch_size=1000)
+    existing_contacts = {c.enterprise_id: c for c in Contact.objects.filter(
+        enterprise__in=[e for e, _ in contact_updates], is_primary=True)}
+    new_contacts, changed_contacts = [], []
+    for enterprise, contact in contact_updates:
+        current = existing_contacts.get(enterprise.pk)
+        if current is None:
+            new_contacts.append(Contact(enterprise=enterprise, **contact))
+        else:
+            for key, value in contact.items():
+                if value:
+                    setattr(current, key, value)
+            changed_contacts.append(current)
+    Contact.objects.bulk_create(new_contacts)
+    if changed_contacts:
+        Contact.objects.bulk_update(changed_contacts, ["name", "mobile", "email"])
+
+
+def _write_problems(batch: ImportBatch, problems: list[tuple[int, str, str, str]], dry_run: bool) -> None:
+    if not problems:
+        return
+    insert_rows(ImportProblem, PROBLEM_COLUMNS,
+                ((batch.pk, dry_run, row, name, level, message) for row, name, level, message in problems))
 
 
 def write_chunk(batch: ImportBatch, result: ChunkResult, rows_in_chunk: int, actor: Any) -> None:
     """Write one checked chunk, its audit events, problems, counters and cursor, atomically."""
     with transaction.atomic():
-        created = Enterprise.objects.bulk_create(
-            [Enterprise(steward_id=batch.steward_id, search_text=search_text(values),
-                        **{n: values.get(n) for n in ENTERPRISE_FIELDS}) for _, values in result.new],
-            batch_size=1000,
-        )
-        Contact.objects.bulk_create(
-            [Contact(enterprise=enterprise, **contact_values(values))
-             for enterprise, (_, values) in zip(created, result.new, strict=True)
-             if any(contact_values(values).values())],
-            batch_size=1000,
-        )
-        updated: list[Enterprise] = []
-        contact_updates: list[tuple[Enterprise, dict[str, str]]] = []
-        for enterprise, values, changes in result.changed:
-            for name, (_old, new_value) in changes.items():
-                if not name.startswith("contact."):
-                    setattr(enterprise, name, new_value)
-            enterprise.search_text = search_text({**values})
-            updated.append(enterprise)
-            if any(name.startswith("contact.") for name in changes):
-                contact_updates.append((enterprise, contact_values(values)))
-        if updated:
-            Enterprise.objects.bulk_update(updated, [*ENTERPRISE_FIELDS, "search_text", "updated_at"],
-                                           batch_size=1000)
-        existing_contacts = {c.enterprise_id: c for c in Contact.objects.filter(
-            enterprise__in=[e for e, _ in contact_updates], is_primary=True)}
-        new_contacts, changed_contacts = [], []
-        for enterprise, contact in contact_updates:
-            current = existing_contacts.get(enterprise.pk)
-            if current is None:
-                new_contacts.append(Contact(enterprise=enterprise, **contact))
-            else:
-                for key, value in contact.items():
-                    if value:
-                        setattr(current, key, value)
-                changed_contacts.append(current)
-        Contact.objects.bulk_create(new_contacts)
-        if changed_contacts:
-            Contact.objects.bulk_update(changed_contacts, ["name", "mobile", "email"])
+        now = db_now()
+        ids = _write_new(batch, result.new, now) if result.new else []
+        if result.changed:
+            _write_changed(result)
         source = {"import": batch.pk, "file": batch.original_name}
-        record_many(actor, action="registry.enterprise.imported", organisation=batch.steward_id,
-                    targets=[(e, {**source, "created": True}) for e in created])
         record_many(actor, action="registry.enterprise.import_updated", organisation=batch.steward_id,
                     targets=[(e, {**source, **changes}) for e, _, changes in result.changed])
-        ImportProblem.objects.bulk_create(result.problems, batch_size=2000)
+        record(actor, action="registry.import.rows_committed", target=batch, organisation=batch.steward_id,
+               changes={"rows": [result.first_row, result.last_row], "created": len(ids),
+                        "enterprise_ids": [min(ids), max(ids)] if ids else [],
+                        "updated": len(result.changed), "unchanged": result.unchanged,
+                        "rejected": result.rejected})
+        _write_problems(batch, result.problems, dry_run=False)
         ImportBatch.objects.filter(pk=batch.pk).update(
             cursor=F("cursor") + rows_in_chunk,
             rows_read=F("rows_read") + rows_in_chunk,
-            new=F("new") + len(created),
+            new=F("new") + len(ids),
             updated=F("updated") + len(result.changed),
             unchanged=F("unchanged") + result.unchanged,
             rejected=F("rejected") + result.rejected,
@@ -256,27 +309,32 @@ def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | 
     table, rows = open_rows(batch_path(batch), import_limit())
     ref = ReferenceIndex.load()
     keys = FileKeys()
-    records = table.records(rows)
+    today = date.today()
+    workers = import_workers(batch.size)
+
+    def checked(numbered: Iterator[tuple[int, list[str]]]) -> Iterator[list[CheckedRow]]:
+        return checked_chunks(numbered, table.mapping, ref, today=today, size=CHUNK_ROWS, workers=workers)
+
     if dry_run:
         ImportProblem.objects.filter(batch=batch, dry_run=True).delete()
         ImportBatch.objects.filter(pk=batch.pk).update(
             rows_read=0, new=0, updated=0, unchanged=0, rejected=0, columns=table.columns,
             unknown_columns=table.unknown)
-        return _dry_run(batch, records, ref, keys, progress)
+        return _dry_run(batch, checked(rows), keys, progress)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING)
     if batch.cursor == 0:
         ImportBatch.objects.filter(pk=batch.pk).update(
             rows_read=0, new=0, updated=0, unchanged=0, rejected=0,
             columns=table.columns, unknown_columns=table.unknown)
     skip = batch.cursor
-    for row, raw in islice(records, skip):  # resume: rebuild the file's keys, write nothing
-        cleaned = clean_enterprise(raw, ref)
-        if cleaned.ok:
-            keys.remember(cleaned.values, row)
+    # Resume: the committed rows' identifiers are learnt again (nothing is written for them).
+    for chunk in checked(islice(rows, skip)):
+        for row, values, _problems in chunk:
+            if values is not None:
+                keys.remember(values, row)
     done = skip
-    for chunk in chunks(records, CHUNK_ROWS):
-        result = classify(batch, chunk, ref, keys, dry_run=False)
-        write_chunk(batch, result, len(chunk), actor)
+    for chunk in checked(rows):
+        write_chunk(batch, classify(batch, chunk, keys), len(chunk), actor)
         done += len(chunk)
         if progress:
             progress(done)
@@ -285,12 +343,13 @@ def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | 
     return batch
 
 
-def _dry_run(batch: ImportBatch, records: Iterator[tuple[int, dict[str, str]]], ref: ReferenceIndex,
-             keys: FileKeys, progress: Progress | None) -> ImportBatch:
+def _dry_run(batch: ImportBatch, checked: Iterator[list[CheckedRow]], keys: FileKeys,
+             progress: Progress | None) -> ImportBatch:
     totals = {"rows_read": 0, "new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
-    for chunk in chunks(records, CHUNK_ROWS):
-        result = classify(batch, chunk, ref, keys, dry_run=True)
-        ImportProblem.objects.bulk_create(result.problems, batch_size=2000)
+    for chunk in checked:
+        result = classify(batch, chunk, keys)
+        with transaction.atomic():
+            _write_problems(batch, result.problems, dry_run=True)
         totals["rows_read"] += len(chunk)
         totals["new"] += len(result.new)
         totals["updated"] += len(result.changed)

@@ -68,7 +68,13 @@ class Table:
     def records(self, rows: Iterator[Numbered]) -> Iterator[tuple[int, dict[str, str]]]:
         """(row number as a spreadsheet shows it, {field: text}) for each non-blank row."""
         for number, row in rows:
-            yield number, {name: (row[i] if i < len(row) else "") for i, name in self.mapping.items()}
+            yield number, record(self.mapping, row)
+
+
+def record(mapping: dict[int, str], row: list[str]) -> dict[str, str]:
+    """One row's cells by field name (a short row's missing cells are empty)."""
+    width = len(row)
+    return {name: (row[i] if i < width else "") for i, name in mapping.items()}
 
 
 def normalise_header(text: str) -> str:
@@ -203,7 +209,7 @@ def _csv_rows(path: Path, encoding: str) -> tuple[Table, Iterator[Numbered]]:
     def rows() -> Iterator[Numbered]:
         try:
             for number, row in enumerate(reader, start=FIRST_DATA_ROW):
-                if any(cell.strip() for cell in row):
+                if "".join(row).strip():  # a row of empty or blank cells is skipped
                     yield number, row
         except UnicodeDecodeError:
             raise FileRefused(

@@ -36,6 +36,7 @@ from niryat.registry.importing.reading import FileRefused
 from niryat.registry.importing.services import import_batch_create
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
 from niryat.registry.names import name_key
+from niryat.registry.selectors import enterprise_history
 from niryat.registry.tests.helpers import VARANASI, gstin, pan, register
 
 pytestmark = pytest.mark.django_db
@@ -138,9 +139,14 @@ def test_commit_writes_and_audits(actor: Any, steward: Organisation, mixed: Impo
     assert first.name_key and "kashi" in first.search_text
     contact = Contact.objects.get(enterprise=first)
     assert (contact.mobile, contact.email, contact.is_primary) == ("+919876500001", "unit1@example.in", True)
-    imported = AuditEvent.objects.filter(action="registry.enterprise.imported")
-    assert imported.count() == 2 and all(e.actor == actor for e in imported)
-    assert imported.first().changes["import"] == batch.pk  # type: ignore[union-attr]
+    (committed,) = AuditEvent.objects.filter(action="registry.import.rows_committed")
+    assert committed.actor == actor and committed.target_id == str(batch.pk)
+    assert committed.changes["created"] == 2 and committed.changes["rows"] == [2, 6]
+    assert set(Enterprise.objects.filter(import_batch=batch).values_list("pk", flat=True)) <= set(
+        range(committed.changes["enterprise_ids"][0], committed.changes["enterprise_ids"][1] + 1))
+    assert first.import_batch_id == batch.pk
+    history = [e.action for e in enterprise_history(enterprise=first)]
+    assert history[0] == "registry.import.uploaded"  # the enterprise's history names its import
     (update,) = AuditEvent.objects.filter(action="registry.enterprise.import_updated")
     assert update.changes["name"] == ["Kashi Silk Weavers 3", "Kashi Silk Weavers Three"]
     assert problems(batch, dry_run=False) == problems(batch, dry_run=True)
@@ -421,7 +427,8 @@ def test_a_crash_after_two_chunks_resumes_without_losing_or_duplicating(
     assert not Enterprise.objects.values("udyam_number").annotate(n=Count("id")).filter(n__gt=1).exists()
     assert not Enterprise.objects.values("gstin").annotate(n=Count("id")).filter(n__gt=1).exists()
     assert [n for n, _f, _m in problems(batch, dry_run=False)] == [6, 16, 21]
-    assert AuditEvent.objects.filter(action="registry.enterprise.imported").count() == 19
+    committed = AuditEvent.objects.filter(action="registry.import.rows_committed")
+    assert sum(e.changes["created"] for e in committed) == 19
     assert AuditEvent.objects.filter(action="registry.enterprise.import_updated").count() == 1
 
 
@@ -429,21 +436,21 @@ def test_a_crash_inside_a_chunk_writes_none_of_it(actor: Any, steward: Organisat
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", 5)
     batch = batch_of(actor, steward, resume_file())
-    real_record = pipeline.record_many
+    real_record = pipeline.record
     calls: list[int] = []
 
-    def crash_in_second_chunk(*args: Any, **kwargs: Any) -> int:
+    def crash_in_second_chunk(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        if len(calls) == 3:  # chunk 2's first audit write, after its enterprises are inserted
+        if len(calls) == 2:  # chunk 2's audit event, after its enterprises are inserted
             raise RuntimeError("disk full")
         return real_record(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "record_many", crash_in_second_chunk)
+    monkeypatch.setattr(pipeline, "record", crash_in_second_chunk)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(batch.pk, dry_run=False, actor=actor)
     batch.refresh_from_db()
     assert batch.cursor == 5 and batch.new == 4 and Enterprise.objects.count() == 4
-    monkeypatch.setattr(pipeline, "record_many", real_record)
+    monkeypatch.setattr(pipeline, "record", real_record)
     batch = run_import(batch.pk, dry_run=False, actor=actor)
     assert counts(batch) == (23, 20, 0, 0, 3) and Enterprise.objects.count() == 20
 
@@ -554,7 +561,27 @@ def test_kill_9_in_the_middle_then_run_again_finishes_the_job(tmp_path: Path) ->
         assert query("SELECT status, cursor FROM registry_importbatch" + UP_EPB) == [("done", KILL_ROWS)]
         assert query("SELECT COUNT(*), COUNT(DISTINCT udyam_number), COUNT(DISTINCT gstin) "
                      "FROM registry_enterprise" + UP_EPB) == [(new, new, new)]
-        assert query("SELECT COUNT(*) FROM audit_auditevent WHERE action = 'registry.enterprise.imported' "
-                     "AND organisation_id = (SELECT id FROM accounts_organisation WHERE slug = 'up-epb')"
-                     ) == [(new,)]
+        assert query("SELECT COUNT(*) FROM registry_enterprise WHERE import_batch_id = "
+                     "(SELECT id FROM registry_importbatch" + UP_EPB + ")") == [(new,)]
     assert time.monotonic() - start < 60
+
+
+# --- checking in worker processes --------------------------------------------------------------
+
+
+def test_worker_processes_give_the_same_result(actor: Any, steward: Organisation, settings: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file is checked by spawned workers; results, order and problems are the same."""
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 5)
+    data = resume_file()
+    inline = run_import(batch_of(actor, steward, data).pk, dry_run=True, actor=actor)
+    settings.NIRYAT_IMPORT_PARALLEL_BYTES = 0
+    settings.NIRYAT_IMPORT_WORKERS = 2
+    assert pipeline.import_workers(len(data)) == 2
+    parallel_batch = batch_of(actor, steward, data)
+    checked = run_import(parallel_batch.pk, dry_run=True, actor=actor)
+    assert counts(checked) == counts(inline) == (23, 20, 0, 0, 3)
+    assert problems(checked, dry_run=True) == problems(inline, dry_run=True)
+    imported = run_import(parallel_batch.pk, dry_run=False, actor=actor)
+    assert counts(imported) == (23, 20, 0, 0, 3) and Enterprise.objects.count() == 20
+    assert problems(imported, dry_run=False) == problems(inline, dry_run=True)

@@ -1,0 +1,98 @@
+"""Checking the rows of a file, in this process or in worker processes.
+
+Checking (``clean_enterprise``) is pure work on strings: no database, no shared state
+but the reference index. Above a size (``NIRYAT_IMPORT_PARALLEL_MB``) the chunks of a
+file are checked by ``NIRYAT_IMPORT_WORKERS`` worker processes while this process
+matches and writes the chunks already checked; the results come back in file order,
+so everything after the check is the same whichever way it ran.
+
+Workers are started with ``spawn`` (not ``fork``): the web server and the task worker
+may have threads, and a forked child of a threaded process can hang on a lock it copied.
+This module imports no models at import time, because a spawned worker imports it
+before Django is set up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import date
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from niryat.registry.validation import ReferenceIndex
+
+Numbered = tuple[int, list[str]]  # row number in the file, its cells
+ProblemRow = tuple[str, str, str]  # field, level ("error" | "warning"), message
+# Row number, the clean values (None when the row has an error) and the problems found.
+CheckedRow = tuple[int, "dict[str, Any] | None", list[ProblemRow]]
+AHEAD_PER_WORKER = 3  # chunks waiting per worker: enough to keep it busy, few to hold in memory
+
+_worker_state: dict[str, Any] = {}
+
+
+def chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def check_chunk(rows: list[Numbered], mapping: dict[int, str], ref: ReferenceIndex,
+                today: date) -> list[CheckedRow]:
+    """Check rows of cells (columns named by ``mapping``); plain tuples travel cheaply."""
+    from niryat.registry.importing.reading import record
+    from niryat.registry.validation import clean_enterprise
+
+    checked: list[CheckedRow] = []
+    for number, cells in rows:
+        cleaned = clean_enterprise(record(mapping, cells), ref, today)
+        checked.append((number, cleaned.values if cleaned.ok else None,
+                        [(p.field, p.level, p.message) for p in cleaned.problems]))
+    return checked
+
+
+def _worker_start(settings_module: str, ref_pickle: bytes, today: date, language: str,
+                  mapping: dict[int, str]) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    import django
+    from django.utils import translation
+
+    django.setup()
+    translation.activate(language)
+    # Unpickled only now: the index's classes live in modules that need Django set up.
+    _worker_state.update(ref=pickle.loads(ref_pickle), today=today, mapping=mapping)
+
+
+def _worker_check(rows: list[Numbered]) -> list[CheckedRow]:
+    return check_chunk(rows, _worker_state["mapping"], _worker_state["ref"], _worker_state["today"])
+
+
+def checked_chunks(
+    rows: Iterator[Numbered], mapping: dict[int, str], ref: ReferenceIndex, *, today: date, size: int,
+    workers: int,
+) -> Iterator[list[CheckedRow]]:
+    """The file's rows, checked, in chunks of ``size`` rows, in file order."""
+    if workers <= 1:
+        for chunk in chunks(rows, size):
+            yield check_chunk(chunk, mapping, ref, today)
+        return
+    from django.conf import settings
+    from django.utils import translation
+
+    settings_module = settings.SETTINGS_MODULE or os.environ["DJANGO_SETTINGS_MODULE"]
+    language = translation.get_language() or "en"
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start,
+        initargs=(settings_module, pickle.dumps(ref), today, language, mapping),
+    ) as pool:
+        pending: deque[Future[list[CheckedRow]]] = deque()
+        for chunk in chunks(rows, size):
+            pending.append(pool.submit(_worker_check, chunk))
+            if len(pending) >= workers * AHEAD_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
