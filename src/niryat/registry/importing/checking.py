@@ -25,12 +25,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from niryat.registry.importing.rows import NewRow
     from niryat.registry.validation import ReferenceIndex
 
 Numbered = tuple[int, list[str]]  # row number in the file, its cells
 ProblemRow = tuple[str, str, str]  # field, level ("error" | "warning"), message
-# Row number, the clean values (None when the row has an error) and the problems found.
-CheckedRow = tuple[int, "dict[str, Any] | None", list[ProblemRow]]
+# Row number, the clean values (None when the row has an error), the problems found, and
+# the rows to insert if the enterprise is new (see ``rows.new_rows``).
+CheckedRow = tuple[int, "dict[str, Any] | None", list[ProblemRow], "NewRow | None"]
 AHEAD_PER_WORKER = 3  # chunks waiting per worker: enough to keep it busy, few to hold in memory
 
 _worker_state: dict[str, Any] = {}
@@ -45,13 +47,17 @@ def check_chunk(rows: list[Numbered], mapping: dict[int, str], ref: ReferenceInd
                 today: date) -> list[CheckedRow]:
     """Check rows of cells (columns named by ``mapping``); plain tuples travel cheaply."""
     from niryat.registry.importing.reading import record
+    from niryat.registry.importing.rows import new_rows
     from niryat.registry.validation import clean_enterprise
 
     checked: list[CheckedRow] = []
     for number, cells in rows:
         cleaned = clean_enterprise(record(mapping, cells), ref, today)
-        checked.append((number, cleaned.values if cleaned.ok else None,
-                        [(p.field, p.level, p.message) for p in cleaned.problems]))
+        problems: list[ProblemRow] = [(p.field, p.level, p.message) for p in cleaned.problems]
+        if cleaned.ok:
+            checked.append((number, cleaned.values, problems, new_rows(cleaned.values)))
+        else:
+            checked.append((number, None, problems, None))
     return checked
 
 

@@ -15,7 +15,6 @@ enterprise with the fields that changed.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,15 +32,14 @@ from niryat.audit.services import record, record_many
 from niryat.core.db import column_in, db_now, insert_rows, reserve_ids
 from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
+from niryat.registry.importing.rows import ROW_FIELDS, NewRow, contact_values
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
 from niryat.registry.services import ENTERPRISE_FIELDS, search_text
 from niryat.registry.validation import ReferenceIndex
 
 CHUNK_ROWS = 2000
 Progress = Callable[[int], None]
-ENTERPRISE_COLUMNS = ["id", "steward_id", "import_batch_id", *ENTERPRISE_FIELDS, "other_licences",
-                      "search_text", "created_at", "updated_at"]
-JSON_FIELDS = {"export_markets"}
+ENTERPRISE_COLUMNS = ["id", "steward_id", "import_batch_id", *ROW_FIELDS, "created_at", "updated_at"]
 CONTACT_COLUMNS = ["enterprise_id", "name", "mobile", "email", "is_primary", "created_at", "updated_at"]
 PROBLEM_COLUMNS = ["batch_id", "dry_run", "row_number", "field", "level", "message"]
 
@@ -66,7 +64,7 @@ def batch_path(batch: ImportBatch) -> Path:
 class ChunkResult:
     """What one chunk came to; the writer turns it into rows and counters."""
 
-    new: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    new: list[NewRow] = field(default_factory=list)
     changed: list[tuple[Enterprise, dict[str, Any], dict[str, list[Any]]]] = field(default_factory=list)
     unchanged: int = 0
     problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, level, message
@@ -96,17 +94,12 @@ class FileKeys:
             self.gstin.setdefault(values["gstin"], row)
 
 
-def contact_values(values: dict[str, Any]) -> dict[str, str]:
-    return {"name": values.get("contact_name") or "", "mobile": values.get("mobile") or "",
-            "email": values.get("email") or ""}
-
-
 def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> ChunkResult:
     """Match one checked chunk against the file so far and the registry; no writes."""
     result = ChunkResult(first_row=rows[0][0], last_row=rows[-1][0]) if rows else ChunkResult()
     problems = result.problems
-    checked: list[tuple[int, dict[str, Any]]] = []
-    for row, values, found in rows:
+    checked: list[tuple[int, dict[str, Any], NewRow]] = []
+    for row, values, found, prepared in rows:
         clash = keys.clash(values, row) if values is not None else None
         if clash:
             label = _("Udyam number") if clash[0] == "udyam_number" else _("GSTIN")
@@ -114,26 +107,26 @@ def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> Chun
                           % {"label": label, "row": clash[1]}))
         for name, level, message in found:
             problems.append((row, name, level, message))
-        if values is None or clash:
+        if values is None or prepared is None or clash:
             result.rejected += 1
             continue
         keys.remember(values, row)
-        checked.append((row, values))
+        checked.append((row, values, prepared))
 
-    udyams = [v["udyam_number"] for _, v in checked if v["udyam_number"]]
-    gstins = [v["gstin"] for _, v in checked if v["gstin"]]
+    udyams = [v["udyam_number"] for _, v, _p in checked if v["udyam_number"]]
+    gstins = [v["gstin"] for _, v, _p in checked if v["gstin"]]
     matched = list(Enterprise.objects.filter(column_in("udyam_number", udyams))) if udyams else []
     if gstins:
         seen = {e.pk for e in matched}
         matched += [e for e in Enterprise.objects.filter(column_in("gstin", gstins)) if e.pk not in seen]
     if not matched:  # the usual case for a new file: skip the per-row matching below
-        result.new = checked
+        result.new = [prepared for _, _v, prepared in checked]
         return result
     _match(batch, checked, matched, result)
     return result
 
 
-def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any]]], matched: list[Enterprise],
+def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]], matched: list[Enterprise],
            result: ChunkResult) -> None:
     by_udyam: dict[str, Enterprise] = {}
     by_gstin: dict[str, Enterprise] = {}
@@ -158,7 +151,7 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any]]], matche
     }
     blank_contact: dict[str, Any] = {"name": "", "mobile": "", "email": ""}
 
-    for row, values in checked:
+    for row, values, prepared in checked:
         a = final(by_udyam.get(values.get("udyam_number") or ""))
         b = final(by_gstin.get(values.get("gstin") or ""))
         if a and b and a.pk != b.pk:
@@ -168,7 +161,7 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any]]], matche
             continue
         match = a or b
         if match is None:
-            result.new.append((row, values))
+            result.new.append(prepared)
             continue
         if match.steward_id != batch.steward_id:
             result.rejected += 1
@@ -199,27 +192,14 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any]]], matche
             result.unchanged += 1
 
 
-def _column_value(name: str, value: Any) -> Any:
-    if name in JSON_FIELDS:
-        return json.dumps(value if value is not None else [])
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _write_new(batch: ImportBatch, new: list[tuple[int, dict[str, Any]]], now: Any) -> list[int]:
+def _write_new(batch: ImportBatch, new: list[NewRow], now: Any) -> list[int]:
     """Insert the chunk's new enterprises and their contacts as plain rows; returns their keys."""
     ids = reserve_ids(Enterprise, len(new))
+    head = (batch.steward_id, batch.pk)
     insert_rows(Enterprise, ENTERPRISE_COLUMNS, (
-        (pk, batch.steward_id, batch.pk, *[_column_value(n, values.get(n)) for n in ENTERPRISE_FIELDS],
-         "{}", search_text(values), now, now)
-        for pk, (_, values) in zip(ids, new, strict=True)
-    ))
+        (pk, *head, *row, now, now) for pk, (row, _contact) in zip(ids, new, strict=True)))
     insert_rows(Contact, CONTACT_COLUMNS, (
-        (pk, contact["name"], contact["mobile"], contact["email"], True, now, now)
-        for pk, (_, values) in zip(ids, new, strict=True)
-        if any((contact := contact_values(values)).values())
-    ))
+        (pk, *contact, True, now, now) for pk, (_row, contact) in zip(ids, new, strict=True) if contact))
     return ids
 
 
@@ -329,7 +309,7 @@ def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | 
     skip = batch.cursor
     # Resume: the committed rows' identifiers are learnt again (nothing is written for them).
     for chunk in checked(islice(rows, skip)):
-        for row, values, _problems in chunk:
+        for row, values, _problems, _prepared in chunk:
             if values is not None:
                 keys.remember(values, row)
     done = skip

@@ -1,0 +1,36 @@
+"""The database rows of a new enterprise and its contact, shaped from clean values.
+
+Shaped where the row is checked (a worker process, for a large file), so that the
+process writing to the database only adds keys and timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from niryat.registry.services import ENTERPRISE_FIELDS, search_text
+
+# Columns of a new enterprise row after its key, steward and import batch.
+ROW_FIELDS = [*ENTERPRISE_FIELDS, "other_licences", "search_text"]
+_MARKETS = ENTERPRISE_FIELDS.index("export_markets")
+_SIZE_AS_OF = ENTERPRISE_FIELDS.index("size_as_of")
+NewRow = tuple[tuple[Any, ...], tuple[str, str, str] | None]
+
+
+def contact_values(values: dict[str, Any]) -> dict[str, str]:
+    return {"name": values.get("contact_name") or "", "mobile": values.get("mobile") or "",
+            "email": values.get("email") or ""}
+
+
+def new_rows(values: dict[str, Any]) -> NewRow:
+    """(enterprise columns in ``ROW_FIELDS`` order, (contact name, mobile, email) or None)."""
+    row = [values.get(name) for name in ENTERPRISE_FIELDS]
+    row[_MARKETS] = json.dumps(row[_MARKETS] or [])
+    size_as_of = row[_SIZE_AS_OF]
+    if size_as_of is not None:
+        row[_SIZE_AS_OF] = size_as_of.isoformat()
+    row.append("{}")
+    row.append(search_text(values))
+    contact = contact_values(values)
+    return tuple(row), ((contact["name"], contact["mobile"], contact["email"]) if any(contact.values()) else None)
