@@ -21,6 +21,8 @@ from django.http.response import HttpResponseBase
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from niryat.core.uploads import stopped_upload
+
 logger = logging.getLogger("niryat.api")
 
 ErrorCode = Literal["not_found", "unauthorized", "forbidden", "invalid", "throttled", "server_error"]
@@ -128,6 +130,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         fields = validation_fields(exc.errors)
+        stopped = stopped_upload(request)
+        if stopped is not None:  # the file is missing because it passed its size limit
+            fields = [FieldError(field=stopped.field_name, message=stopped.message),
+                      *(f for f in fields if f.field != stopped.field_name)]
         return error_response(api, request, 422, "invalid", "The request is not valid.", fields)
 
     def on_django_validation(request: HttpRequest, exc: Any) -> HttpResponse:

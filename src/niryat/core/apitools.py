@@ -12,10 +12,17 @@ query is skipped when the page is empty, so an empty list costs one COUNT. Use i
     @router.get("/things", response=list[ThingOut])
     @paginate(PageNumberPages)
     def thing_list(request: HttpRequest) -> QuerySet[Thing]: ...
+
+``api_upload_limit`` stops an endpoint's upload while it streams in (``core.uploads``)::
+
+    @router.post("/things/files")
+    @decorate_view(api_upload_limit(lambda: 10 * 1024 * 1024, too_large_message))
+    def thing_file(request: HttpRequest, file: File[UploadedFile]) -> ...: ...
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -23,6 +30,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
 from niryat.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from niryat.core.uploads import View, with_upload_limit
 
 
 def request_actor(request: HttpRequest) -> Any:
@@ -61,3 +69,17 @@ class PageNumberPages(PaginationBase):
             "page_size": page_size,
             "pages": max(1, -(-count // page_size)),
         }
+
+
+def api_upload_limit(limit: Callable[[], int], message: Callable[[int], str]) -> Callable[[View], View]:
+    """For ninja's ``decorate_view``: the operation's uploads stop past ``limit()`` bytes.
+
+    It wraps the whole operation (authentication reads the body for its CSRF check), and
+    does not check CSRF itself: Bearer-token callers have none. The API answers a stopped
+    upload with 422 on the file's field, saying ``message(limit)``.
+    """
+
+    def decorator(run: View) -> View:
+        return with_upload_limit(run, limit, message)
+
+    return decorator

@@ -13,15 +13,21 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, File, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from niryat.accounts.permissions import MANAGE_REGISTRY, VIEW_REGISTRY, has_capability
-from niryat.core.apitools import PageNumberPages, request_actor
+from niryat.core.apitools import PageNumberPages, api_upload_limit, request_actor
 from niryat.registry import duplicates, identifiers, selectors, services
+from niryat.registry.importing.pipeline import import_limit
 from niryat.registry.importing.reading import FileRefused
-from niryat.registry.importing.services import import_batch_create, import_batch_start
+from niryat.registry.importing.services import (
+    import_batch_create,
+    import_batch_start,
+    too_large_message,
+)
 from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from niryat.registry.selectors import steward_for
 from niryat.registry.validation import Cleaned, ReferenceIndex, clean_enterprise
@@ -225,8 +231,12 @@ def batch_get(actor: Any, batch_id: int) -> ImportBatch:
 
 
 @router.post("/enterprises/imports", response={202: ImportOut})
+@decorate_view(api_upload_limit(import_limit, too_large_message))
 def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status[Any]:
-    """Upload a CSV or XLSX file; its dry run starts at once (follow ``job_id`` at /jobs)."""
+    """Upload a CSV or XLSX file; its dry run starts at once (follow ``job_id`` at /jobs).
+
+    A file over the import limit (NIRYAT_IMPORT_MAX_MB) is refused with 422 on ``file`` as soon
+    as it passes the limit, before any of it is kept."""
     actor = allowed(request, MANAGE_REGISTRY)
     try:
         batch = import_batch_create(actor=actor, steward=steward_for(actor), source=file,

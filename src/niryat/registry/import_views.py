@@ -19,10 +19,16 @@ from niryat.accounts.permissions import MANAGE_REGISTRY, capability_organisation
 from niryat.core.htmx import render_page_or_partial
 from niryat.core.models import Job
 from niryat.core.spreadsheet import spreadsheet_safe
+from niryat.core.uploads import stopped_upload, upload_limit
 from niryat.registry import selectors
 from niryat.registry.importing import report
+from niryat.registry.importing.pipeline import import_limit
 from niryat.registry.importing.reading import FileRefused, template_csv
-from niryat.registry.importing.services import import_batch_create, import_batch_start
+from niryat.registry.importing.services import (
+    import_batch_create,
+    import_batch_start,
+    too_large_message,
+)
 from niryat.registry.models import ImportBatch, ImportProblem
 from niryat.registry.selectors import steward_for
 from niryat.registry.views import require
@@ -41,11 +47,16 @@ def csv_line(cells: list[str]) -> str:
     return out.getvalue()
 
 
+@upload_limit(import_limit, too_large_message)
 @login_required
 def import_upload_view(request: HttpRequest) -> HttpResponse:
     require(request.user, MANAGE_REGISTRY)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    stopped = stopped_upload(request)
+    if stopped is not None:  # over the limit: stopped while it streamed in, nothing kept
+        form.full_clean()
+        form.errors["file"] = form.error_class([stopped.message])  # not "This field is required."
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = import_batch_create(actor=request.user, steward=steward_for(request.user),

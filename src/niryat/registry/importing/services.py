@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,13 @@ class Readable(Protocol):
     def read(self, size: int = ..., /) -> bytes: ...
 
 
+def too_large_message(limit: int) -> str:
+    """What a person is told about a file over the import limit of ``limit`` bytes."""
+    return _("The file is larger than the limit of %(limit)s; split it into smaller files.") % {
+        "limit": filesizeformat(limit).strip()  # "200.0 MB"; strip: Hindi's unit ends in a space
+    }
+
+
 def store_upload(source: Readable, original_name: str) -> tuple[str, int]:
     """Copy an upload under MEDIA_ROOT/imports/, refusing it as soon as it passes the limit."""
     folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
@@ -40,10 +48,7 @@ def store_upload(source: Readable, original_name: str) -> tuple[str, int]:
             if written > limit:
                 out.close()
                 shutil.rmtree(folder, ignore_errors=True)
-                raise FileRefused(
-                    _("The file is larger than the limit of %(limit)d MB; split it into smaller files.")
-                    % {"limit": limit // 1_000_000}
-                )
+                raise FileRefused(too_large_message(limit))
             out.write(block)
     try:
         # Refuse a wrong, empty or hostile file now, not later in the background run.

@@ -12,7 +12,7 @@ from django.test import Client
 
 from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import member
-from niryat.api.tests.helpers import API, assert_error, assert_page, token_client
+from niryat.api.tests.helpers import API, assert_error, assert_page, session_client, token_client
 from niryat.audit.models import AuditEvent
 from niryat.core.models import Job
 from niryat.registry.duplicates import duplicates_find
@@ -316,6 +316,29 @@ def test_a_refused_import_is_422_on_the_file(api: Client, media: Path, data: byt
     error = assert_error(api.post(IMPORTS, {"file": SimpleUploadedFile("list.csv", data)}), 422, "invalid")
     ((field, messages),) = fields_of(error).items()
     assert field == "file" and message in messages[0]
+    assert not ImportBatch.objects.exists() and not Job.objects.exists()
+    assert [p for p in media.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("by", ["token", "session"])  # the session's CSRF check reads the body first
+def test_an_import_over_the_limit_is_stopped_while_it_arrives(
+    actor: Any, media: Path, settings: Any, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    settings.NIRYAT_IMPORT_MAX_BYTES = 100
+
+    def never(**kwargs: Any) -> None:
+        raise AssertionError("the file reached the endpoint")
+
+    monkeypatch.setattr("niryat.registry.api.import_batch_create", never)
+    client, headers = token_client(actor), {}
+    if by == "session":
+        client, token = session_client(actor, enforce_csrf=True), "t" * 32
+        client.cookies[settings.CSRF_COOKIE_NAME] = token
+        headers = {"X-CSRFToken": token}
+        assert client.post(IMPORTS, {"file": import_file()}).status_code == 403  # still checked
+    error = assert_error(client.post(IMPORTS, {"file": import_file()}, headers=headers), 422, "invalid")
+    assert fields_of(error) == {
+        "file": ["The file is larger than the limit of 100\xa0bytes; split it into smaller files."]}
     assert not ImportBatch.objects.exists() and not Job.objects.exists()
     assert [p for p in media.rglob("*") if p.is_file()] == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import tempfile
 from pathlib import Path
@@ -227,12 +228,42 @@ def test_a_refused_file_is_shown_on_the_form(facilitator: Any, media: Path, data
     assert [p for p in media.rglob("*") if p.is_file()] == []
 
 
-def test_a_file_over_the_limit_is_shown_on_the_form(facilitator: Any, settings: Any,
-                                                    django_capture_on_commit_callbacks: Any) -> None:
+@pytest.mark.parametrize("language, message", [
+    ("en", "The file is larger than the limit of 1000\xa0bytes; split it into smaller files."),
+    ("hi", "फ़ाइल 1000\xa0बाइट की सीमा से बड़ी है; इसे छोटी फ़ाइलों में बाँटें।"),
+])
+def test_a_file_over_the_limit_is_stopped_while_it_arrives(
+    facilitator: Any, settings: Any, media: Path, monkeypatch: pytest.MonkeyPatch, language: str,
+    message: str, django_capture_on_commit_callbacks: Any,
+) -> None:
     settings.NIRYAT_IMPORT_MAX_BYTES = 1000
-    response = upload(client_for(facilitator), django_capture_on_commit_callbacks,
-                      csv_file([row(n) for n in range(1, 30)]))
-    assert response.status_code == 200 and "larger than the limit" in response.content.decode()
+
+    def never(**kwargs: Any) -> None:
+        raise AssertionError("the file reached the view")
+
+    monkeypatch.setattr("niryat.registry.import_views.import_batch_create", never)
+    client = client_for(facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = upload(client, django_capture_on_commit_callbacks, csv_file([row(n) for n in range(1, 30)]))
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"file": [message]}
+    assert html.escape(message) in response.content.decode()
+    assert not ImportBatch.objects.exists() and not Job.objects.exists()
+    assert [p for p in media.rglob("*") if p.is_file()] == []
+
+
+def test_a_file_at_the_limit_is_taken(facilitator: Any, settings: Any,
+                                      django_capture_on_commit_callbacks: Any) -> None:
+    file = csv_file(ROWS)
+    settings.NIRYAT_IMPORT_MAX_BYTES = file.size
+    response = upload(client_for(facilitator), django_capture_on_commit_callbacks, file)
+    assert response.status_code == 302 and ImportBatch.objects.get().size == file.size
+
+
+def test_the_upload_still_checks_the_csrf_token(facilitator: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(facilitator)
+    assert client.post(UPLOAD, {"file": csv_file(ROWS)}).status_code == 403
     assert not ImportBatch.objects.exists()
 
 
