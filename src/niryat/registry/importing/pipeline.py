@@ -16,6 +16,7 @@ enterprise with the fields that changed.
 from __future__ import annotations
 
 import os
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,7 +66,8 @@ class ChunkResult:
     """What one chunk came to; the writer turns it into rows and counters."""
 
     new: list[NewRow] = field(default_factory=list)
-    changed: list[tuple[Enterprise, dict[str, Any], dict[str, list[Any]]]] = field(default_factory=list)
+    # (key of the known enterprise, clean values, {field: [before, after]})
+    changed: list[tuple[int, dict[str, Any], dict[str, list[Any]]]] = field(default_factory=list)
     unchanged: int = 0
     problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, level, message
     rejected: int = 0
@@ -115,10 +117,10 @@ def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> Chun
 
     udyams = [v["udyam_number"] for _, v, _p in checked if v["udyam_number"]]
     gstins = [v["gstin"] for _, v, _p in checked if v["gstin"]]
-    matched = list(Enterprise.objects.filter(column_in("udyam_number", udyams))) if udyams else []
+    matched = _known(column_in("udyam_number", udyams)) if udyams else []
     if gstins:
         seen = {e.pk for e in matched}
-        matched += [e for e in Enterprise.objects.filter(column_in("gstin", gstins)) if e.pk not in seen]
+        matched += [e for e in _known(column_in("gstin", gstins)) if e.pk not in seen]
     if not matched:  # the usual case for a new file: skip the per-row matching below
         result.new = [prepared for _, _v, prepared in checked]
         return result
@@ -126,15 +128,23 @@ def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> Chun
     return result
 
 
-def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]], matched: list[Enterprise],
-           result: ChunkResult) -> None:
-    by_udyam: dict[str, Enterprise] = {}
-    by_gstin: dict[str, Enterprise] = {}
-    # A merged duplicate keeps its identifiers as aliases: rows matching it go to the kept one.
-    kept = {e.pk: e for e in Enterprise.objects.filter(
-        pk__in=[e.merged_into_id for e in matched if e.merged_into_id])}
+# What matching needs of a known enterprise, read as plain tuples (no model instances).
+Known = namedtuple("Known", ["pk", "steward_id", "merged_into_id", *ENTERPRISE_FIELDS])  # type: ignore[misc]
 
-    def final(enterprise: Enterprise | None) -> Enterprise | None:
+
+def _known(condition: Any) -> list[Any]:
+    return [Known._make(row) for row in Enterprise.objects.filter(condition).values_list(*Known._fields)]
+
+
+def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]], matched: list[Any],
+           result: ChunkResult) -> None:
+    by_udyam: dict[str, Any] = {}
+    by_gstin: dict[str, Any] = {}
+    # A merged duplicate keeps its identifiers as aliases: rows matching it go to the kept one.
+    merged_into = [e.merged_into_id for e in matched if e.merged_into_id]
+    kept = {e.pk: e for e in _known(column_in("id", merged_into))} if merged_into else {}
+
+    def final(enterprise: Any) -> Any:
         if enterprise is not None and enterprise.merged_into_id:
             return kept.get(enterprise.merged_into_id, enterprise)
         return enterprise
@@ -143,17 +153,17 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
             by_udyam[enterprise.udyam_number] = enterprise
         if enterprise.gstin:
             by_gstin[enterprise.gstin] = enterprise
-    contacts: dict[int, dict[str, Any]] = {
-        row["enterprise_id"]: dict(row)
-        for row in Contact.objects.filter(enterprise__in=[e.pk for e in matched] + list(kept),
-                                          is_primary=True)
-        .order_by("id").values("enterprise_id", "name", "mobile", "email")
+    contacts: dict[int, tuple[str, str, str]] = {
+        enterprise_id: (name, mobile, email)
+        for enterprise_id, name, mobile, email in Contact.objects.filter(
+            column_in("enterprise_id", [e.pk for e in matched] + list(kept)), is_primary=True)
+        .order_by("id").values_list("enterprise_id", "name", "mobile", "email")
     }
-    blank_contact: dict[str, Any] = {"name": "", "mobile": "", "email": ""}
+    blank_contact = ("", "", "")
 
     for row, values, prepared in checked:
-        a = final(by_udyam.get(values.get("udyam_number") or ""))
-        b = final(by_gstin.get(values.get("gstin") or ""))
+        a = final(by_udyam.get(values["udyam_number"] or ""))
+        b = final(by_gstin.get(values["gstin"] or ""))
         if a and b and a.pk != b.pk:
             result.rejected += 1
             result.problems.append((row, "gstin", "error", _(
@@ -168,9 +178,15 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
             result.problems.append((row, "udyam_number", "error", _(
                 "This enterprise is already in the registry under another organisation.")))
             continue
-        if all(values.get(f) == getattr(match, f)
-               for f in ("investment_paise", "turnover_paise", "size_class")):
+        if (values["investment_paise"], values["turnover_paise"], values["size_class"]) == (
+                match.investment_paise, match.turnover_paise, match.size_class):
             values["size_as_of"] = match.size_as_of  # same figures, same size: not a change
+        old_contact = contacts.get(match.pk, blank_contact)
+        contact = contact_values(values)
+        same_contact = all(not new or new == old for new, old in zip(contact.values(), old_contact, strict=True))
+        if same_contact and tuple(values[name] for name in ENTERPRISE_FIELDS) == match[3:]:
+            result.unchanged += 1  # the usual case when a file comes again: nothing to compare further
+            continue
         changes = {}
         for name in ENTERPRISE_FIELDS:
             new_value = values.get(name)
@@ -182,12 +198,11 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
                 continue  # ...nor takes an identifier another (merged) record holds as an alias
             if getattr(match, name) != new_value:
                 changes[name] = [getattr(match, name), new_value]
-        old_contact = contacts.get(match.pk, blank_contact)
-        for key, value in contact_values(values).items():
-            if value and old_contact[key] != value:
-                changes[f"contact.{key}"] = [old_contact[key], value]
+        for (key, value), old in zip(contact.items(), old_contact, strict=True):
+            if value and old != value:
+                changes[f"contact.{key}"] = [old, value]
         if changes:
-            result.changed.append((match, values, changes))
+            result.changed.append((match.pk, values, changes))
         else:
             result.unchanged += 1
 
@@ -203,28 +218,28 @@ def _write_new(batch: ImportBatch, new: list[NewRow], now: Any) -> list[int]:
     return ids
 
 
-def _write_changed(result: ChunkResult) -> None:
+def _write_changed(result: ChunkResult) -> list[Enterprise]:
     """Apply the changes to known enterprises (rare in a large file: model instances are fine)."""
+    instances = Enterprise.objects.in_bulk([pk for pk, _values, _changes in result.changed])
     updated: list[Enterprise] = []
-    contact_updates: list[tuple[Enterprise, dict[str, str]]] = []
-    for enterprise, values, changes in result.changed:
+    contact_updates: list[tuple[int, dict[str, str]]] = []
+    for pk, values, changes in result.changed:
+        enterprise = instances[pk]
         for name, (_old, new_value) in changes.items():
             if not name.startswith("contact."):
                 setattr(enterprise, name, new_value)
         enterprise.search_text = search_text({**values})
         updated.append(enterprise)
         if any(name.startswith("contact.") for name in changes):
-            contact_updates.append((enterprise, contact_values(values)))
-    if updated:
-        Enterprise.objects.bulk_update(updated, [*ENTERPRISE_FIELDS, "search_text", "updated_at"],
-                                       batch_size=1000)
+            contact_updates.append((pk, contact_values(values)))
+    Enterprise.objects.bulk_update(updated, [*ENTERPRISE_FIELDS, "search_text", "updated_at"], batch_size=1000)
     existing_contacts = {c.enterprise_id: c for c in Contact.objects.filter(
-        enterprise__in=[e for e, _ in contact_updates], is_primary=True)}
+        enterprise__in=[pk for pk, _ in contact_updates], is_primary=True)}
     new_contacts, changed_contacts = [], []
-    for enterprise, contact in contact_updates:
-        current = existing_contacts.get(enterprise.pk)
+    for pk, contact in contact_updates:
+        current = existing_contacts.get(pk)
         if current is None:
-            new_contacts.append(Contact(enterprise=enterprise, **contact))
+            new_contacts.append(Contact(enterprise_id=pk, **contact))
         else:
             for key, value in contact.items():
                 if value:
@@ -233,6 +248,7 @@ def _write_changed(result: ChunkResult) -> None:
     Contact.objects.bulk_create(new_contacts)
     if changed_contacts:
         Contact.objects.bulk_update(changed_contacts, ["name", "mobile", "email"])
+    return updated
 
 
 def _write_problems(batch: ImportBatch, problems: list[tuple[int, str, str, str]], dry_run: bool) -> None:
@@ -247,11 +263,11 @@ def write_chunk(batch: ImportBatch, result: ChunkResult, rows_in_chunk: int, act
     with transaction.atomic():
         now = db_now()
         ids = _write_new(batch, result.new, now) if result.new else []
-        if result.changed:
-            _write_changed(result)
+        updated = _write_changed(result) if result.changed else []
         source = {"import": batch.pk, "file": batch.original_name}
         record_many(actor, action="registry.enterprise.import_updated", organisation=batch.steward_id,
-                    targets=[(e, {**source, **changes}) for e, _, changes in result.changed])
+                    targets=[(e, {**source, **changes})
+                             for e, (_pk, _values, changes) in zip(updated, result.changed, strict=True)])
         record(actor, action="registry.import.rows_committed", target=batch, organisation=batch.steward_id,
                changes={"rows": [result.first_row, result.last_row], "created": len(ids),
                         "enterprise_ids": [min(ids), max(ids)] if ids else [],
