@@ -154,6 +154,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest import file accepted (an upload or a file given to `niryat import`).
 NIRYAT_IMPORT_MAX_BYTES = ENV.int("NIRYAT_IMPORT_MAX_MB", 200, minimum=1) * 1024 * 1024
+# Files from this size on are checked in worker processes (0: always); 0 workers: one per core, up to 2.
+NIRYAT_IMPORT_PARALLEL_BYTES = ENV.int("NIRYAT_IMPORT_PARALLEL_MB", 8, minimum=0) * 1024 * 1024
+NIRYAT_IMPORT_WORKERS = ENV.int("NIRYAT_IMPORT_WORKERS", 0, minimum=0)
 
 LOGGING = {
     "version": 1,

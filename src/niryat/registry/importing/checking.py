@@ -17,6 +17,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -61,8 +63,16 @@ def check_chunk(rows: list[Numbered], mapping: dict[int, str], ref: ReferenceInd
     return checked
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose importing process was killed (``kill -9``) ends too, instead of lingering."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
 def _worker_start(settings_module: str, ref_pickle: bytes, today: date, language: str,
                   mapping: dict[int, str]) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     import django
     from django.utils import translation

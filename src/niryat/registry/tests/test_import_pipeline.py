@@ -520,10 +520,26 @@ def cursor_now(query: Query) -> int:
     return int(found[0][0]) if found else 0
 
 
-def test_kill_9_in_the_middle_then_run_again_finishes_the_job(tmp_path: Path) -> None:
+def children_of(pid: int) -> set[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("workers", [0, 2], ids=["checked-in-process", "checked-by-workers"])
+def test_kill_9_in_the_middle_then_run_again_finishes_the_job(tmp_path: Path, workers: int) -> None:
     data_dir = tmp_path / "var"
     start = time.monotonic()
     with child_database(data_dir) as (env, query):
+        if workers:
+            env = {**env, "NIRYAT_IMPORT_PARALLEL_MB": "0", "NIRYAT_IMPORT_WORKERS": str(workers)}
         demo = subprocess.run([sys.executable, "-m", "niryat", "demo"], env=env, capture_output=True,
                               text=True, timeout=60, cwd=tmp_path)
         assert demo.returncode == 0, demo.stderr
@@ -538,6 +554,7 @@ def test_kill_9_in_the_middle_then_run_again_finishes_the_job(tmp_path: Path) ->
             while time.monotonic() < deadline and child.poll() is None:
                 cursor = cursor_now(query)
                 if cursor > 0:
+                    helpers = children_of(child.pid)
                     os.kill(child.pid, signal.SIGKILL)
                     break
                 time.sleep(0.02)
@@ -548,6 +565,11 @@ def test_kill_9_in_the_middle_then_run_again_finishes_the_job(tmp_path: Path) ->
         if not cursor or child.returncode != -signal.SIGKILL:
             pytest.skip("the import finished before it could be killed (machine too fast)")
         assert 0 < cursor < KILL_ROWS
+        assert len(helpers) >= workers  # the checking workers (and multiprocessing's resource tracker)
+        deadline = time.monotonic() + 10  # the checking workers end with the killed import
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in helpers):
+            time.sleep(0.1)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in helpers)
         ((status, after_kill),) = query("SELECT status, cursor FROM registry_importbatch" + UP_EPB)
         assert status == "importing" and after_kill >= cursor
         assert query("SELECT COUNT(*) FROM registry_enterprise" + UP_EPB)[0][0] < KILL_ROWS * 9 // 10
