@@ -339,7 +339,7 @@ def test_a_file_over_the_limit_is_refused_while_it_is_stored(media: Path, actor:
             Source.taken += len(block)
             return block
 
-    with pytest.raises(FileRefused, match="larger than the limit of 1.0\xa0MB"):
+    with pytest.raises(FileRefused, match=r"larger than the limit of 1\.0\xa0MB"):
         import_batch_create(actor=actor, steward=steward_of(actor), source=Source(data),
                             original_name="big.csv")
     assert Source.taken <= 2 * 1024 * 1024
