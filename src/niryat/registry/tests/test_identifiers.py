@@ -16,6 +16,7 @@ from niryat.registry.identifiers import (
     check_iec,
     check_pan,
     check_udyam,
+    gst_checksum,
 )
 from niryat.registry.tests.helpers import gst_codes_from_csv, gstin
 
@@ -391,3 +392,9 @@ def test_check_unknown_kind() -> None:
     assert "xyz" in message
     for kind in ("gstin", "pan", "iec", "udyam", "fssai"):
         assert kind in message
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=20))
+@settings(max_examples=500)
+def test_gst_checksum_is_stdnums_luhn_mod_36(number: str) -> None:
+    assert gst_checksum(number) == luhn.checksum(number, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
