@@ -24,22 +24,28 @@ ROOT = Path(__file__).resolve().parent.parent
 STEWARD = "up-epb"
 
 
-def run_step(env: dict[str, str], *args: str) -> tuple[float, int, str]:
-    """Run one `niryat` step in a child process; returns seconds, peak RSS (MB) and output."""
+def run_step(env: dict[str, str], *args: str) -> tuple[float, int, int, str]:
+    """Run one `niryat` step in a child process.
+
+    Returns seconds, the peak RSS (MB) of the importing process, the peak RSS of its largest
+    checking worker (0 if none ran), and the output.
+    """
     code = (
         "import json, resource, sys, time\n"
         "from niryat.cli import main\n"
-        "t = time.perf_counter()\n"
-        f"rc = main({list(args)!r})\n"
-        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(json.dumps({'s': time.perf_counter() - t, 'rss': rss}), file=sys.stderr)\n"
-        "sys.exit(rc)\n"
+        "if __name__ == '__main__':\n"
+        "    t = time.perf_counter()\n"
+        f"    rc = main({list(args)!r})\n"
+        "    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "    print(json.dumps({'s': time.perf_counter() - t, 'rss': rss, 'workers': workers}), file=sys.stderr)\n"
+        "    sys.exit(rc)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"step {args} failed:\n{result.stdout}\n{result.stderr}")
     figures = json.loads(result.stderr.strip().splitlines()[-1])
-    return figures["s"], int(figures["rss"]) // 1024, result.stdout.strip()
+    return figures["s"], int(figures["rss"]) // 1024, int(figures["workers"]) // 1024, result.stdout.strip()
 
 
 def copy_baseline(path: Path) -> float | None:
@@ -80,9 +86,10 @@ def main() -> None:
         print(f"COPY into a bare table: {baseline:.1f} s = {args.rows / baseline:,.0f} rows/s")
     for label, extra in (("dry run", ["--dry-run"]), ("import", []), ("re-import (no change)", [])):
         errors = work / f"errors-{len(extra)}.csv"  # the error report is part of "end to end"
-        seconds, rss, output = run_step(env, "import", "enterprises", str(data), "--steward", STEWARD,
-                                        "--errors", str(errors), *extra)
-        line = f"{label}: {seconds:.1f} s = {args.rows / seconds:,.0f} rows/s, peak {rss} MB — {output.splitlines()[0]}"
+        seconds, rss, workers, output = run_step(env, "import", "enterprises", str(data), "--steward", STEWARD,
+                                                 "--errors", str(errors), *extra)
+        line = (f"{label}: {seconds:.1f} s = {args.rows / seconds:,.0f} rows/s, peak {rss} MB"
+                f" (+ {workers} MB per checking worker) — {output.splitlines()[0]}")
         if baseline:
             line += f" — {seconds / baseline:.0f}× the COPY time"
         print(line)
