@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
@@ -21,6 +22,7 @@ from ninja.responses import Status
 from niryat.accounts.permissions import MANAGE_REGISTRY, VIEW_REGISTRY, has_capability
 from niryat.core.apitools import PageNumberPages, api_upload_limit, request_actor
 from niryat.registry import duplicates, identifiers, selectors, services
+from niryat.registry.contacts import clean_contacts
 from niryat.registry.importing.pipeline import import_limit
 from niryat.registry.importing.reading import FileRefused
 from niryat.registry.importing.services import (
@@ -28,7 +30,8 @@ from niryat.registry.importing.services import (
     import_batch_start,
     too_large_message,
 )
-from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
+from niryat.registry.licences import LICENCE_KINDS, clean_other_licences
+from niryat.registry.models import Contact, DuplicateCandidate, Enterprise, ImportBatch
 from niryat.registry.selectors import steward_for
 from niryat.registry.validation import Cleaned, ReferenceIndex, clean_enterprise
 
@@ -42,8 +45,24 @@ def allowed(request: HttpRequest, capability: str) -> Any:
     return actor
 
 
+class ContactIn(Schema):
+    """A person to contact; ``id`` names an existing contact to keep (on update), none for a new one."""
+
+    id: int | None = None
+    name: str = ""
+    mobile: str = ""
+    email: str = ""
+    is_primary: bool = Field(False, description="The main contact (at most one; else the first).")
+
+
 class EnterpriseIn(Schema):
-    """An enterprise as typed: every value a string, checked by the registry's validation."""
+    """An enterprise as typed: every value a string, checked by the registry's validation.
+
+    ``contacts`` is the whole list of contact people (on update, those left out are removed);
+    ``contact_name``, ``mobile`` and ``email`` give only the main contact and keep the others.
+    ``other_licences`` maps a licence kind to its number (on update, it replaces the mapping).
+    Left out (null) on update, each stays as it is.
+    """
 
     name: str = Field(..., max_length=200)
     name_hi: str = ""
@@ -66,6 +85,17 @@ class EnterpriseIn(Schema):
     year_started: str = ""
     export_experience: str = "none"
     export_markets: str = Field("", description="Two-letter country codes, comma-separated.")
+    contacts: list[ContactIn] | None = None
+    other_licences: dict[str, str] | None = Field(
+        None, description="Licence kind → number; kinds: " + ", ".join(LICENCE_KINDS) + ".")
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    mobile: str
+    email: str
+    is_primary: bool
 
 
 class EnterpriseOut(Schema):
@@ -91,6 +121,7 @@ class EnterpriseOut(Schema):
     year_started: int | None
     export_experience: str
     export_markets: list[str]
+    other_licences: dict[str, str]
     steward: str
     merged_into: int | None = Field(None, alias="merged_into_id")
     updated_at: datetime
@@ -100,13 +131,21 @@ class EnterpriseOut(Schema):
         return obj.steward.slug
 
 
+class EnterpriseDetailOut(EnterpriseOut):
+    contacts: list[ContactOut]
+
+    @staticmethod
+    def resolve_contacts(obj: Enterprise) -> list[Contact]:
+        return list(obj.contacts.all())
+
+
 class Warning(Schema):
     field: str
     message: str
 
 
 class EnterpriseSaved(Schema):
-    enterprise: EnterpriseOut
+    enterprise: EnterpriseDetailOut
     warnings: list[Warning]
 
 
@@ -141,7 +180,16 @@ class IdentifierOut(Schema):
 
 
 def checked_or_422(payload: EnterpriseIn) -> Cleaned:
-    cleaned = clean_enterprise(payload.dict(), ReferenceIndex.load())
+    cleaned = clean_enterprise(payload.dict(exclude={"contacts", "other_licences"}), ReferenceIndex.load())
+    if payload.contacts is not None:
+        for name in ("contact_name", "mobile", "email"):
+            if getattr(payload, name).strip():
+                cleaned.add(name, "contacts_twice",
+                            _("Give the contact people either in contacts or in contact_name, mobile and "
+                              "email, not in both."))
+        clean_contacts([contact.dict() for contact in payload.contacts], cleaned)
+    if payload.other_licences is not None:
+        clean_other_licences(payload.other_licences, cleaned)
     if cleaned.errors:
         fields: dict[str, list[str]] = {}
         for problem in cleaned.errors:
@@ -172,7 +220,7 @@ def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilterIn]) ->
     return selectors.enterprise_list(actor=actor, filters=selectors.EnterpriseFilter(**filters.dict()))
 
 
-@router.get("/enterprises/{int:enterprise_id}", response=EnterpriseOut)
+@router.get("/enterprises/{int:enterprise_id}", response=EnterpriseDetailOut)
 def enterprise_detail(request: HttpRequest, enterprise_id: int) -> Enterprise:
     return selectors.enterprise_get(actor=allowed(request, VIEW_REGISTRY), enterprise_id=enterprise_id)
 

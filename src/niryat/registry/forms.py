@@ -1,14 +1,56 @@
-"""The enterprise form: plain fields; the checks live in validation.clean_enterprise."""
+"""The enterprise form and its contacts formset: plain fields; the checks live in
+validation.clean_enterprise, contacts.clean_contacts and licences.clean_other_licences."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.forms.formsets import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
+from niryat.registry.contacts import MAX_CONTACTS, clean_contacts
+from niryat.registry.licences import LICENCE_KINDS, NUMBER_LIMIT, clean_other_licences
 from niryat.registry.models import Enterprise, ExportExperience, SizeClass
 from niryat.registry.validation import Cleaned, ReferenceIndex, clean_enterprise
+
+LICENCE_PREFIX = "licence_"
+ADD_CONTACT = "add_contact"  # the name of the "Add another contact" button
+
+
+class ContactForm(forms.Form):
+    """One person to contact at the enterprise (a row of the contacts formset)."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Contact person"), required=False)
+    mobile = forms.CharField(label=_("Mobile"), required=False,
+                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    email = forms.CharField(label=_("Email"), required=False, widget=forms.EmailInput())
+    is_primary = forms.BooleanField(label=_("Main contact"), required=False)
+
+
+ContactFormSet = forms.formset_factory(
+    ContactForm, extra=1, can_delete=True, can_delete_extra=False, max_num=MAX_CONTACTS, validate_max=True,
+)
+
+
+def contact_formset(data: Any = None, enterprise: Enterprise | None = None) -> BaseFormSet[ContactForm]:
+    """The contacts formset: the enterprise's contacts and one empty row."""
+    initial = [{"id": c.pk, "name": c.name, "mobile": c.mobile, "email": c.email, "is_primary": c.is_primary}
+               for c in enterprise.contacts.all()] if enterprise else None
+    return ContactFormSet(data, initial=initial, prefix="contacts")
+
+
+def contact_formset_with_one_more(data: Any) -> BaseFormSet[ContactForm]:
+    """After "Add another contact": the rows as typed (not checked yet; rows marked for removal
+    gone) and one more empty row than before."""
+    posted = ContactFormSet(data, prefix="contacts")
+    typed = [form.cleaned_data for form in posted.forms
+             if form.is_valid() and form.has_changed() and not form.cleaned_data.get("DELETE")]
+    empty = sum(1 for form in posted.forms if not form.has_changed())
+    formset = ContactFormSet(initial=typed or None, prefix="contacts")
+    formset.extra = empty + 1
+    return formset
 
 
 class EnterpriseForm(forms.Form):
@@ -29,11 +71,6 @@ class EnterpriseForm(forms.Form):
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     pincode = forms.CharField(label=_("PIN code"), required=False,
                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    contact_name = forms.CharField(label=_("Contact person"), required=False)
-    mobile = forms.CharField(label=_("Mobile"), required=False,
-                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    email = forms.CharField(label=_("Email"), required=False,
-                            widget=forms.EmailInput())
     investment = forms.CharField(label=_("Investment in plant and machinery (₹)"), required=False,
                                  widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     turnover = forms.CharField(label=_("Annual turnover (₹)"), required=False,
@@ -50,17 +87,33 @@ class EnterpriseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district_lgd_code"].choices = [("", "—"), *district_choices]  # type: ignore[attr-defined]
         self.fields["sector"].choices = [("", "—"), *sector_choices]  # type: ignore[attr-defined]
+        for kind, label in LICENCE_KINDS.items():
+            self.fields[LICENCE_PREFIX + kind] = forms.CharField(label=label, required=False,
+                                                                 max_length=NUMBER_LIMIT)
         self.cleaned_enterprise: Cleaned | None = None
 
-    def check(self, ref: ReferenceIndex) -> bool:
-        """Run the registry's checks; put each problem on its field. Warnings do not block."""
-        if not self.is_valid():
+    def licence_fields(self) -> list[forms.BoundField]:
+        return [self[LICENCE_PREFIX + kind] for kind in LICENCE_KINDS]
+
+    def check(self, ref: ReferenceIndex, contacts: BaseFormSet[ContactForm]) -> bool:
+        """Run the registry's checks on the enterprise and its contacts; put each problem on its
+        field (a contact's on its row). Warnings do not block."""
+        if not (self.is_valid() & contacts.is_valid()):  # both, so that every error shows at once
             return False
         cleaned = clean_enterprise(self.cleaned_data, ref)
-        field_for = {"investment": "investment", "turnover": "turnover"}
+        rows = [form for form in contacts.forms  # the existing contacts and the rows typed in
+                if (form.cleaned_data.get("id") or form.has_changed()) and form not in contacts.deleted_forms]
+        clean_contacts([form.cleaned_data for form in rows], cleaned)
+        clean_other_licences({kind: self.cleaned_data[LICENCE_PREFIX + kind] for kind in LICENCE_KINDS}, cleaned)
         for problem in cleaned.errors:
-            name = field_for.get(problem.field, problem.field)
-            self.add_error(name if name in self.fields else None, problem.message)
+            place, _dot, rest = problem.field.partition(".")
+            if place == "contacts" and rest:
+                n, _dot, name = rest.partition(".")
+                rows[int(n)].add_error(name, problem.message)
+            elif place == "other_licences":
+                self.add_error(LICENCE_PREFIX + rest, problem.message)
+            else:
+                self.add_error(problem.field if problem.field in self.fields else None, problem.message)
         self.cleaned_enterprise = cleaned
         return cleaned.ok
 
@@ -70,7 +123,6 @@ class EnterpriseForm(forms.Form):
 
     @staticmethod
     def initial_from(enterprise: Enterprise) -> dict[str, Any]:
-        contact = enterprise.contacts.first()
         return {
             "name": enterprise.name, "name_hi": enterprise.name_hi,
             "trade_name": enterprise.trade_name, "trade_name_hi": enterprise.trade_name_hi,
@@ -78,13 +130,12 @@ class EnterpriseForm(forms.Form):
             "pan": enterprise.pan, "iec": enterprise.iec, "fssai": enterprise.fssai,
             "district_lgd_code": enterprise.district_id or "", "sector": enterprise.sector_id or "",
             "address": enterprise.address, "pincode": enterprise.pincode,
-            "contact_name": contact.name if contact else "", "mobile": contact.mobile if contact else "",
-            "email": contact.email if contact else "",
             "investment": EnterpriseForm.rupees(enterprise.investment_paise),
             "turnover": EnterpriseForm.rupees(enterprise.turnover_paise),
             "year_started": enterprise.year_started or "",
             "export_experience": enterprise.export_experience,
             "export_markets": ", ".join(enterprise.export_markets),
+            **{LICENCE_PREFIX + kind: number for kind, number in (enterprise.other_licences or {}).items()},
         }
 
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from niryat.accounts.models import Organisation
 from niryat.audit.services import diff, record
+from niryat.registry import contacts, licences
+from niryat.registry.contacts import ContactRow
 from niryat.registry.models import Contact, Enterprise
 from niryat.registry.validation import Cleaned
 
@@ -60,34 +62,91 @@ def _require_ok(cleaned: Cleaned) -> None:
         raise RegistryError(first.message, field=first.field)
 
 
+def _contacts_after(values: dict[str, Any], current: list[Contact]) -> list[ContactRow]:
+    """The enterprise's contacts after the change, main contact first.
+
+    ``values["contacts"]`` (the form, the API) is the whole list. Without it, ``contact_name``,
+    ``mobile`` and ``email`` (the importer's columns, older API callers) are the main contact
+    and the other contacts stay as they are. A contact with nothing in it is not kept.
+    """
+    if "contacts" in values:
+        after: list[ContactRow] = list(values["contacts"])
+    else:
+        main = next((c for c in current if c.is_primary), None)
+        given = {attr: values.get(key) or "" for key, attr in CONTACT_FIELDS.items()}
+        after = [ContactRow(id=main.pk if main else None, name=given["name"], mobile=given["mobile"],
+                            email=given["email"], is_primary=True)]
+        after += [_row(c) for c in current if c is not main]
+    return [c for c in after if any(c[attr] for attr in contacts.ATTRS)]
+
+
+def _row(contact: Contact) -> ContactRow:
+    return ContactRow(id=contact.pk, name=contact.name, mobile=contact.mobile, email=contact.email,
+                      is_primary=contact.is_primary)
+
+
+def _key(row: ContactRow) -> tuple[int, str, str, str, bool]:
+    return (row["id"] or 0, row["name"], row["mobile"], row["email"], row["is_primary"])
+
+
+def _check_contacts(current: list[Contact], after: list[ContactRow]) -> None:
+    """Refuse (before anything is written) to change a contact the enterprise does not have."""
+    if {row["id"] for row in after if row["id"] is not None} - {c.pk for c in current}:
+        raise RegistryError(_("A contact to change is not one of this enterprise's contacts."),
+                            field="contacts")
+
+
+def _save_contacts(enterprise: Enterprise, current: list[Contact], after: list[ContactRow]) -> None:
+    """Make the enterprise's contacts ``after``: update, add, and delete those left out."""
+    by_id = {c.pk: c for c in current}
+    Contact.objects.filter(pk__in=by_id.keys() - {row["id"] for row in after}).delete()
+    for row in after:
+        fields = {"name": row["name"], "mobile": row["mobile"], "email": row["email"],
+                  "is_primary": row["is_primary"]}
+        existing = by_id.get(row["id"]) if row["id"] is not None else None
+        if existing is None:
+            Contact.objects.create(enterprise=enterprise, **fields)
+        elif _row(existing) != row:
+            for attr, value in fields.items():
+                setattr(existing, attr, value)
+            existing.save()
+
+
+def _search_text(values: dict[str, Any], after: list[ContactRow]) -> str:
+    return search_text({**values, "mobile": " ".join(c["mobile"] for c in after if c["mobile"])})
+
+
 @transaction.atomic
 def enterprise_register(*, actor: Any, steward: Organisation, cleaned: Cleaned) -> Enterprise:
-    """Add an enterprise to the registry under ``steward``, with its first contact."""
+    """Add an enterprise to the registry under ``steward``, with its contacts and other licences."""
     _require_ok(cleaned)
     values = cleaned.values
     _check_unique(values)
+    after = _contacts_after(values, [])
+    _check_contacts([], after)
+    licences_after = values.get("other_licences") or {}
     enterprise = Enterprise.objects.create(
         steward=steward,
-        search_text=search_text(values),
+        other_licences=licences_after,
+        search_text=_search_text(values, after),
         **{field: values.get(field) for field in ENTERPRISE_FIELDS if field in values},
     )
-    if any(values.get(key) for key in CONTACT_FIELDS):
-        Contact.objects.create(
-            enterprise=enterprise, **{attr: values.get(key) or "" for key, attr in CONTACT_FIELDS.items()}
-        )
+    _save_contacts(enterprise, [], after)
+    extra = {**(contacts.audit_values(after) if after else {}), **licences.audit_values(licences_after)}
     record(
         actor,
         action="registry.enterprise.registered",
         target=enterprise,
         organisation=steward,
-        changes=diff({}, {field: values.get(field) for field in ENTERPRISE_FIELDS}),
+        changes=diff({}, {**{field: values.get(field) for field in ENTERPRISE_FIELDS}, **extra}),
     )
     return enterprise
 
 
 @transaction.atomic
 def enterprise_update(*, actor: Any, enterprise: Enterprise, cleaned: Cleaned) -> Enterprise:
-    """Change an enterprise's details; the audit event lists the fields that changed."""
+    """Change an enterprise's details, contacts and other licences; the audit event lists what
+    changed. Without ``contacts`` or ``other_licences`` in the values those stay as they are."""
     _require_ok(cleaned)
     values = cleaned.values
     _check_unique(values, exclude_id=enterprise.pk)
@@ -95,29 +154,31 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, cleaned: Cleaned) -
     after = {field: values.get(field, before[field]) for field in ENTERPRISE_FIELDS}
     if all(after[f] == before[f] for f in ("investment_paise", "turnover_paise", "size_class")):
         after["size_as_of"] = before["size_as_of"]  # same figures, same size: not a change
-    changes = diff(before, after)
-    contact = enterprise.contacts.filter(is_primary=True).first()
-    contact_before = {attr: getattr(contact, attr) if contact else "" for attr in CONTACT_FIELDS.values()}
-    contact_after = {attr: values.get(key) or "" for key, attr in CONTACT_FIELDS.items()}
-    contact_changes = diff(contact_before, contact_after)
-    if not changes and not contact_changes:
+    current = list(enterprise.contacts.all())
+    contacts_after = _contacts_after(values, current)
+    _check_contacts(current, contacts_after)
+    licences_before = dict(enterprise.other_licences or {})
+    licences_after = values.get("other_licences", licences_before)
+    changes = diff(
+        {**before, **contacts.audit_values([_row(c) for c in current]),
+         **licences.audit_values(licences_before)},
+        {**after, **contacts.audit_values(contacts_after), **licences.audit_values(licences_after)},
+    )
+    contacts_same = sorted(_key(_row(c)) for c in current) == sorted(map(_key, contacts_after))
+    if not changes and contacts_same:
         return enterprise
     for field, value in after.items():
         setattr(enterprise, field, value)
-    enterprise.search_text = search_text({**after, "mobile": contact_after["mobile"]})
+    enterprise.other_licences = licences_after
+    enterprise.search_text = _search_text(after, contacts_after)
     enterprise.save()
-    if contact_changes:
-        if contact is None:
-            Contact.objects.create(enterprise=enterprise, **contact_after)
-        else:
-            for attr, value in contact_after.items():
-                setattr(contact, attr, value)
-            contact.save()
+    if not contacts_same:
+        _save_contacts(enterprise, current, contacts_after)
     record(
         actor,
         action="registry.enterprise.updated",
         target=enterprise,
         organisation=enterprise.steward_id,
-        changes={**changes, **{f"contact.{k}": v for k, v in contact_changes.items()}},
+        changes=changes,
     )
     return enterprise

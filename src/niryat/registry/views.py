@@ -22,7 +22,14 @@ from niryat.core.pagination import paginate, query_without_page
 from niryat.programmes.selectors import programme_list
 from niryat.reference.models import District, Sector
 from niryat.registry import selectors, services
-from niryat.registry.forms import EnterpriseFilterForm, EnterpriseForm
+from niryat.registry.forms import (
+    ADD_CONTACT,
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    contact_formset,
+    contact_formset_with_one_more,
+)
+from niryat.registry.licences import licence_labels
 from niryat.registry.models import Enterprise
 from niryat.registry.selectors import steward_for
 from niryat.registry.validation import Cleaned, ReferenceIndex
@@ -82,10 +89,20 @@ def enterprise_form_page(
     save: Callable[[Cleaned], Enterprise],
     done: str,
 ) -> HttpResponse:
-    """The register and edit pages: check, save through ``save``, show warnings, redirect."""
+    """The register and edit pages: check, save through ``save``, show warnings, redirect.
+
+    "Add another contact" posts the form too: it comes back as typed, with one more empty
+    contact row, unchecked and unsaved (no script needed).
+    """
     initial = EnterpriseForm.initial_from(enterprise) if enterprise else None
-    form = enterprise_form(request.POST or None, initial=initial)
-    if request.method == "POST" and form.check(ReferenceIndex.load()):
+    adding = request.method == "POST" and ADD_CONTACT in request.POST
+    if adding:
+        form = enterprise_form(initial=request.POST.dict())
+        contacts = contact_formset_with_one_more(request.POST)
+    else:
+        form = enterprise_form(request.POST or None, initial=initial)
+        contacts = contact_formset(request.POST or None, enterprise)
+    if request.method == "POST" and not adding and form.check(ReferenceIndex.load(), contacts):
         assert form.cleaned_enterprise is not None
         try:
             saved = save(form.cleaned_enterprise)
@@ -96,7 +113,8 @@ def enterprise_form_page(
                 messages.warning(request, warning.message)
             messages.success(request, done)
             return redirect("registry:enterprise-detail", enterprise_id=saved.pk)
-    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": enterprise})
+    return render(request, "registry/enterprise_form.html",
+                  {"form": form, "contacts": contacts, "enterprise": enterprise, "add_contact": ADD_CONTACT})
 
 
 @login_required
@@ -129,6 +147,7 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
     context = {
         "enterprise": enterprise,
         "contacts": enterprise.contacts.all(),
+        "licences": licence_labels(enterprise.other_licences),
         "history": selectors.enterprise_history(enterprise=enterprise),
         "can_manage": has_capability(request.user, MANAGE_REGISTRY),
     }

@@ -190,6 +190,67 @@ def test_create_a_duplicate_identifier_is_422_on_that_field(api: Client) -> None
     assert Enterprise.objects.count() == 1
 
 
+LEGACY = {"contact_name": "", "mobile": "", "email": ""}
+CONTACTS = [{"name": "Sunita", "mobile": "98765 43210"},
+            {"name": "Ramesh", "email": "ramesh@example.in", "is_primary": True}]
+
+
+def test_create_with_several_contacts_and_other_licences(api: Client) -> None:
+    response = api.post(ENTERPRISES, {**BODY, **LEGACY, "contacts": CONTACTS,
+                                      "other_licences": {"bis": "cm/l 1234567", "huid": ""}},
+                        content_type="application/json")
+    assert response.status_code == 201, response.content
+    created = response.json()["enterprise"]
+    assert [(c["name"], c["mobile"], c["is_primary"]) for c in created["contacts"]] == [
+        ("Ramesh", "", True), ("Sunita", "+919876543210", False)]
+    assert created["other_licences"] == {"bis": "CM/L 1234567"}
+    detail = api.get(f"{ENTERPRISES}/{created['id']}").json()
+    assert detail["contacts"] == created["contacts"] and detail["other_licences"] == {"bis": "CM/L 1234567"}
+    (listed,) = api.get(ENTERPRISES).json()["items"]
+    assert listed["other_licences"] == {"bis": "CM/L 1234567"} and "contacts" not in listed
+
+
+def test_update_replaces_the_contacts_given_and_keeps_what_is_left_out(api: Client) -> None:
+    created = api.post(ENTERPRISES, {**BODY, **LEGACY, "contacts": CONTACTS, "other_licences": {"bis": "CM/L 1"}},
+                       content_type="application/json").json()["enterprise"]
+    url = f"{ENTERPRISES}/{created['id']}"
+    ramesh, sunita = created["contacts"]
+    kept = api.put(url, {**BODY, "name": "Renamed", "contact_name": "Ramesh Kumar", "mobile": "", "email": ""},
+                   content_type="application/json").json()["enterprise"]
+    assert [c["name"] for c in kept["contacts"]] == ["Ramesh Kumar", "Sunita"]  # only the main contact
+    assert kept["other_licences"] == {"bis": "CM/L 1"}
+    response = api.put(url, {**BODY, **LEGACY, "contacts": [{**sunita, "is_primary": True}],
+                             "other_licences": {}}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    changed = response.json()["enterprise"]
+    assert [(c["id"], c["is_primary"]) for c in changed["contacts"]] == [(sunita["id"], True)]
+    assert changed["other_licences"] == {}
+    assert ramesh["id"] not in Enterprise.objects.get().contacts.values_list("id", flat=True)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"contacts": [{"name": "Sunita"}, {"mobile": "12345"}]}, "contacts.1.mobile"),  # our check
+    ({"contacts": [{"name": "Sunita"}, {"is_primary": "perhaps"}]}, "contacts.1.is_primary"),  # schema
+    ({"contacts": [{"name": "A", "is_primary": True}, {"name": "B", "is_primary": True}]},
+     "contacts.1.is_primary"),
+    ({"other_licences": {"fire_noc": "1"}}, "other_licences.fire_noc"),
+    ({"contacts": [{"id": 999999, "name": "Nobody"}]}, "contacts"),
+])
+def test_contact_and_licence_errors_are_422_on_their_field(api: Client, change: dict[str, Any],
+                                                           field: str) -> None:
+    error = assert_error(api.post(ENTERPRISES, {**BODY, **LEGACY, **change}, content_type="application/json"),
+                         422, "invalid")
+    assert list(fields_of(error)) == [field]
+    assert not Enterprise.objects.exists()
+
+
+def test_contacts_in_both_ways_is_422(api: Client) -> None:
+    error = assert_error(api.post(ENTERPRISES, {**BODY, "contacts": CONTACTS}, content_type="application/json"),
+                         422, "invalid")
+    assert set(fields_of(error)) == {"contact_name", "mobile", "email"}
+    assert "either in contacts or in contact_name" in fields_of(error)["mobile"][0]
+
+
 def test_update_and_history(api: Client, actor: Any) -> None:
     created = api.post(ENTERPRISES, BODY, content_type="application/json").json()["enterprise"]
     url = f"{ENTERPRISES}/{created['id']}"

@@ -13,6 +13,8 @@ from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import member
 from niryat.audit.models import AuditEvent
 from niryat.registry import services
+from niryat.registry.contacts import clean_contacts
+from niryat.registry.licences import clean_other_licences
 from niryat.registry.models import Contact, Enterprise
 from niryat.registry.services import RegistryError, enterprise_register, enterprise_update
 from niryat.registry.tests.helpers import TODAY, VARANASI, gstin
@@ -197,3 +199,105 @@ def test_update_to_another_enterprises_gstin_is_refused(ref: ReferenceIndex, act
     second.refresh_from_db()
     assert second.gstin == gstin("AAACB1234C", "09")
     assert len(events(second)) == 1
+
+
+# --- several contacts, other licences ---------------------------------------------------------------
+
+
+def with_contacts(ref: ReferenceIndex, *rows: dict[str, Any], licences: dict[str, str] | None = None,
+                  **changes: Any) -> Any:
+    """Values as the form and the API give them: the whole list of contacts, other licences."""
+    result = cleaned(ref, contact_name="", mobile="", email="", **changes)
+    clean_contacts(list(rows), result)
+    if licences is not None:
+        clean_other_licences(licences, result)
+    assert result.ok, result.errors
+    return result
+
+
+SUNITA = {"name": "Sunita Yadav", "mobile": "9876543210", "email": "sunita@example.in"}
+RAMESH = {"name": "Ramesh", "mobile": "9988776655"}
+
+
+def contacts_of(enterprise: Enterprise) -> list[tuple[str, str, bool]]:
+    return [(c.name, c.mobile, c.is_primary) for c in enterprise.contacts.all()]
+
+
+def test_register_with_several_contacts_and_licences(ref: ReferenceIndex, actor: Any,
+                                                     steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward, cleaned=with_contacts(
+        ref, SUNITA, {**RAMESH, "is_primary": True}, licences={"bis": "cm/l 1234567", "huid": ""}))
+    enterprise.refresh_from_db()
+    assert contacts_of(enterprise) == [("Ramesh", "+919988776655", True),
+                                       ("Sunita Yadav", "+919876543210", False)]
+    assert enterprise.other_licences == {"bis": "CM/L 1234567"}
+    assert "+919988776655" in enterprise.search_text and "+919876543210" in enterprise.search_text
+    (event,) = events(enterprise)
+    assert event.changes["contact.name"] == [None, "Ramesh"]
+    assert event.changes["other_contacts"] == [None, "Sunita Yadav · +919876543210 · sunita@example.in"]
+    assert event.changes["other_licences.bis"] == [None, "CM/L 1234567"]
+
+
+def test_update_changes_adds_and_removes_contacts_in_one_audited_step(ref: ReferenceIndex, actor: Any,
+                                                                      steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward,
+                                     cleaned=with_contacts(ref, SUNITA, RAMESH, licences={"bis": "CM/L 1"}))
+    sunita, ramesh = enterprise.contacts.all()
+    enterprise_update(actor=actor, enterprise=enterprise, cleaned=with_contacts(
+        ref, {"id": sunita.pk, **SUNITA, "mobile": "9876500000", "is_primary": True},
+        {"name": "Kavita", "email": "kavita@example.in"},
+        licences={"bis": "CM/L 1", "apeda_rcmc": "RCMC/99"}))
+    assert contacts_of(enterprise) == [("Sunita Yadav", "+919876500000", True), ("Kavita", "", False)]
+    assert enterprise.contacts.get(is_primary=True).pk == sunita.pk  # the same contact, changed
+    assert not Contact.objects.filter(pk=ramesh.pk).exists()
+    enterprise.refresh_from_db()
+    assert enterprise.other_licences == {"apeda_rcmc": "RCMC/99", "bis": "CM/L 1"}
+    assert "+919876500000" in enterprise.search_text and "+919988776655" not in enterprise.search_text
+    assert events(enterprise)[-1].changes == {
+        "contact.mobile": ["+919876543210", "+919876500000"],
+        "other_contacts": ["Ramesh · +919988776655", "Kavita · kavita@example.in"],
+        "other_licences.apeda_rcmc": [None, "RCMC/99"],
+    }
+
+
+def test_update_with_the_same_contacts_and_licences_writes_nothing(ref: ReferenceIndex, actor: Any,
+                                                                   steward: Organisation) -> None:
+    enterprise = enterprise_register(actor=actor, steward=steward,
+                                     cleaned=with_contacts(ref, SUNITA, RAMESH, licences={"bis": "CM/L 1"}))
+    sunita, ramesh = enterprise.contacts.all()
+    same = with_contacts(ref, {"id": ramesh.pk, **RAMESH}, {"id": sunita.pk, **SUNITA, "is_primary": True},
+                         licences={"bis": "CM/L 1"})
+    with CaptureQueriesContext(connection) as queries:
+        enterprise_update(actor=actor, enterprise=enterprise, cleaned=same)
+    assert not [q for q in queries.captured_queries
+                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(events(enterprise)) == 1
+
+
+def test_update_without_a_list_of_contacts_keeps_the_others_and_the_licences(
+    ref: ReferenceIndex, actor: Any, steward: Organisation
+) -> None:
+    """The importer's columns (and older API callers) give only the main contact."""
+    enterprise = enterprise_register(actor=actor, steward=steward,
+                                     cleaned=with_contacts(ref, SUNITA, RAMESH, licences={"bis": "CM/L 1"}))
+    enterprise_update(actor=actor, enterprise=enterprise, cleaned=cleaned(ref, mobile="9876500000"))
+    assert contacts_of(enterprise) == [("Sunita Yadav", "+919876500000", True), ("Ramesh", "+919988776655", False)]
+    enterprise.refresh_from_db()
+    assert enterprise.other_licences == {"bis": "CM/L 1"}
+    assert events(enterprise)[-1].changes == {"contact.mobile": ["+919876543210", "+919876500000"]}
+
+
+def test_update_refuses_a_contact_of_another_enterprise(ref: ReferenceIndex, actor: Any,
+                                                        steward: Organisation) -> None:
+    mine = enterprise_register(actor=actor, steward=steward, cleaned=with_contacts(ref, SUNITA))
+    other = enterprise_register(actor=actor, steward=steward, cleaned=with_contacts(
+        ref, RAMESH, name="Other", udyam_number="", gstin=""))
+    theirs = other.contacts.get()
+    with pytest.raises(RegistryError) as error:
+        enterprise_update(actor=actor, enterprise=mine, cleaned=with_contacts(
+            ref, {"id": theirs.pk, "name": "Taken over"}, trade_name="Changed"))
+    assert error.value.field == "contacts"
+    assert contacts_of(other) == [("Ramesh", "+919988776655", True)]
+    mine.refresh_from_db()
+    assert mine.trade_name == "" and contacts_of(mine) == [("Sunita Yadav", "+919876543210", True)]
+    assert len(events(mine)) == 1

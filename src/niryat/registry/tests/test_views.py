@@ -48,12 +48,23 @@ def facilitator() -> Any:
     return member(kind=K.FACILITATOR)
 
 
+def contact_rows(*rows: dict[str, Any], initial: int = 0) -> dict[str, str]:
+    """The contacts formset's fields: its management form and one set of fields per row."""
+    data = {"contacts-TOTAL_FORMS": str(len(rows)), "contacts-INITIAL_FORMS": str(initial),
+            "contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "20"}
+    for n, row in enumerate(rows):
+        data.update({f"contacts-{n}-{key}": str(value) for key, value in row.items()})
+    return data
+
+
+SUNITA = {"name": "Sunita", "mobile": "98765 43210", "email": "sunita@example.in"}
 FORM = {
     "name": "Banarasi Silk Udyog", "name_hi": "बनारसी सिल्क उद्योग", "udyam_number": "UDYAM-UP-65-0012345",
     "gstin": gstin("ABCPE1234F", "09"), "pan": "", "iec": "", "fssai": "", "district_lgd_code": str(VARANASI),
-    "sector": "textiles-apparel", "address": "Lallapura", "pincode": "221001", "contact_name": "Sunita",
-    "mobile": "98765 43210", "email": "sunita@example.in", "investment": "25,00,000", "turnover": "1,00,00,000",
+    "sector": "textiles-apparel", "address": "Lallapura", "pincode": "221001",
+    "investment": "25,00,000", "turnover": "1,00,00,000",
     "year_started": "1998", "export_experience": "none", "export_markets": "",
+    **contact_rows(SUNITA, {}),
 }
 
 
@@ -90,8 +101,9 @@ def test_register_shows_warnings_but_saves(facilitator: Any) -> None:
     ("pincode", "012345", "A PIN code has six digits"),
     ("udyam_number", "UDYAM-XX-01-0012345", "XX is not the code"),
     ("district_lgd_code", "", None),
-    ("mobile", "12345", "is not a valid phone number"),
-    ("email", "sunita@", "is not a valid email address"),
+    ("contacts-0-mobile", "12345", "is not a valid phone number"),
+    ("contacts-0-email", "sunita@", "is not a valid email address"),
+    ("licence_bis", "CM/L " + "1" * 60, "at most 50 characters"),
     ("investment", "twenty lakh", "Write an amount in rupees"),
     ("export_markets", "US, XX", "Not two-letter country codes: XX"),
 ])
@@ -105,9 +117,13 @@ def test_errors_are_shown_on_their_field(facilitator: Any, field: str, value: st
         return
     assert response.status_code == 200
     assert not Enterprise.objects.exists()
-    errors = response.context["form"].errors
-    assert list(errors) == [field], errors
-    assert fragment in errors[field][0]
+    errors, name = response.context["form"].errors, field
+    if field.startswith("contacts-"):  # a contact's problem is on its row of the formset
+        assert not errors
+        _prefix, n, name = field.split("-")
+        errors = response.context["contacts"].forms[int(n)].errors
+    assert list(errors) == [name], errors
+    assert fragment in errors[name][0]
     assert fragment.split(":")[0] in response.content.decode()
 
 
@@ -145,9 +161,11 @@ def test_edit(facilitator: Any) -> None:
     page = client.get(edit(enterprise))
     assert page.status_code == 200
     initial = page.context["form"].initial
-    assert initial["name"] == "Banarasi Silk Udyog" and initial["mobile"] == "+919876543210"
-    assert initial["district_lgd_code"] == VARANASI
-    resubmitted = {**FORM, **{k: v for k, v in initial.items() if v is not None}}
+    assert initial["name"] == "Banarasi Silk Udyog" and initial["district_lgd_code"] == VARANASI
+    (contact,) = page.context["contacts"].initial
+    assert contact["mobile"] == "+919876543210" and contact["is_primary"] is True
+    resubmitted = {**FORM, **{k: v for k, v in initial.items() if v is not None},
+                   **contact_rows({**contact, "is_primary": "on"}, {}, initial=1)}
     response = client.post(edit(enterprise), {**resubmitted, "trade_name": "Kashi Silks"})
     assert response.status_code == 302 and response["Location"] == detail(enterprise)
     enterprise.refresh_from_db()
@@ -163,9 +181,81 @@ def test_edit_with_an_error_keeps_the_record(facilitator: Any) -> None:
     client = client_for(facilitator)
     client.post(NEW, FORM)
     enterprise = Enterprise.objects.get()
-    response = client.post(edit(enterprise), {**FORM, "email": "nope"})
-    assert response.status_code == 200 and "email" in response.context["form"].errors
+    response = client.post(edit(enterprise), {**FORM, "contacts-0-email": "nope"})
+    assert response.status_code == 200 and "email" in response.context["contacts"].forms[0].errors
     assert Enterprise.objects.get().contacts.get().email == "sunita@example.in"
+
+
+RAMESH = {"name": "Ramesh", "mobile": "99887 76655"}
+
+
+def test_register_with_several_contacts_and_other_licences(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    response = client.post(NEW, {**FORM, **contact_rows(SUNITA, {**RAMESH, "is_primary": "on"}, {}),
+                                 "licence_bis": "cm/l 1234567", "licence_apeda_rcmc": "RCMC/APEDA/99"})
+    enterprise = Enterprise.objects.get()
+    assert response.status_code == 302
+    assert [(c.name, c.is_primary) for c in enterprise.contacts.all()] == [("Ramesh", True), ("Sunita", False)]
+    assert enterprise.other_licences == {"apeda_rcmc": "RCMC/APEDA/99", "bis": "CM/L 1234567"}
+    html = client.get(detail(enterprise)).content.decode()
+    assert "BIS licence (ISI mark)" in html and "CM/L 1234567" in html and "Main contact" in html
+    assert "+919988776655" in html
+
+
+def test_edit_removes_changes_and_adds_contacts(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    client.post(NEW, {**FORM, **contact_rows(SUNITA, RAMESH, {})})
+    enterprise = Enterprise.objects.get()
+    sunita, ramesh = enterprise.contacts.all()
+    page = client.get(edit(enterprise))
+    assert len(page.context["contacts"].forms) == 3  # the two contacts and an empty row
+    response = client.post(edit(enterprise), {**FORM, **contact_rows(
+        {"id": sunita.pk, **SUNITA, "email": "sunita@kashi.in"},
+        {"id": ramesh.pk, **RAMESH, "DELETE": "on"},
+        {"name": "Kavita", "mobile": "9123456789", "is_primary": "on"}, initial=2)})
+    assert response.status_code == 302
+    assert [(c.name, c.email, c.is_primary) for c in enterprise.contacts.all()] == [
+        ("Kavita", "", True), ("Sunita", "sunita@kashi.in", False)]
+    changes = AuditEvent.objects.get(action="registry.enterprise.updated").changes
+    assert changes["contact.name"] == ["Sunita", "Kavita"]
+    assert changes["other_contacts"] == ["Ramesh · +919988776655", "Sunita · +919876543210 · sunita@kashi.in"]
+
+
+def test_a_contact_of_another_enterprise_cannot_be_edited(facilitator: Any, ref: ReferenceIndex) -> None:
+    client = client_for(facilitator)
+    other = register(facilitator, org_of(facilitator), ref, name="Other", contact_name="Ramesh")
+    client.post(NEW, FORM)
+    enterprise = Enterprise.objects.exclude(pk=other.pk).get()
+    theirs = other.contacts.get()
+    response = client.post(edit(enterprise), {**FORM, **contact_rows({"id": theirs.pk, "name": "Mine now"})})
+    assert response.status_code == 200
+    assert "not one of this enterprise" in " ".join(response.context["form"].non_field_errors())
+    assert other.contacts.get().name == "Ramesh"
+
+
+def test_add_another_contact_keeps_what_was_typed_and_saves_nothing(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    response = client.post(NEW, {**FORM, "name": "", **contact_rows(SUNITA, {"name": "Ramesh"}),
+                                 "licence_bis": "CM/L 1", "add_contact": "1"})
+    assert response.status_code == 200 and not Enterprise.objects.exists()
+    form, contacts = response.context["form"], response.context["contacts"]
+    assert not form.is_bound and not form.errors  # as typed, not checked yet
+    assert form.initial["pincode"] == "221001" and form.initial["licence_bis"] == "CM/L 1"
+    assert [f.initial.get("name") for f in contacts.forms] == ["Sunita", "Ramesh", None]
+    html = response.content.decode()
+    assert 'value="Ramesh"' in html and "contacts-2-name" in html and "errorlist" not in html
+
+
+def test_the_form_in_hindi_on_a_phone(facilitator: Any) -> None:
+    english = ["Contact person", "Main contact", "Add another contact", "Other licences",
+               "BIS licence (ISI mark)"]
+    with translation.override("hi"):
+        labels = [translation.gettext(text) for text in english]
+    html = client_for(facilitator, "hi").get(NEW).content.decode()
+    for label, text in zip(labels, english, strict=True):
+        assert label != text and label in html
+    assert 'name="viewport" content="width=device-width' in html
+    assert 'inputmode="tel"' in html and 'autocomplete="tel"' in html
 
 
 def test_another_facilitator_gets_404(facilitator: Any, ref: ReferenceIndex) -> None:
