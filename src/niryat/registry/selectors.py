@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,34 @@ class EnterpriseFilter:
     programme: str = ""
 
 
+# A whole GSTIN (2 digits + 13 letters or digits) or Udyam number, as typed or compacted.
+WHOLE_GSTIN_RE = re.compile(r"^[0-9]{2}[0-9A-Z]{13}$")
+WHOLE_UDYAM_RE = re.compile(r"^UDYAM-[A-Z]{2}-[0-9]{2}-[0-9]{7}$")
+
+
+def whole_identifier_condition(q: str) -> Q | None:
+    """For a whole GSTIN or Udyam number: the same matches as the text search, through indexes.
+
+    The text search (``search_text`` contains the term) reads every row in scope - about
+    300 ms at a million enterprises when the other filters are broad (a sector). A whole
+    GSTIN or Udyam number is in ``search_text`` as the enterprise's own number (unique
+    indexes) or as the alias of a duplicate merged into it (only enterprises that kept a
+    merge; a small set, through the partial index on ``merged_into``). Left out: a *name*
+    that contains a complete GSTIN or Udyam number; any part of the number still finds it.
+    """
+    number = identifiers.compact(q, keep_dashes=True)
+    if WHOLE_GSTIN_RE.match(number):
+        own = Enterprise.objects.filter(gstin=number)
+    elif WHOLE_UDYAM_RE.match(number):
+        own = Enterprise.objects.filter(udyam_number=number)
+    else:
+        return None
+    kept_merges = Enterprise.objects.filter(merged_into__isnull=False).values("merged_into_id")
+    aliases = Enterprise.objects.filter(pk__in=kept_merges, search_text__contains=number.lower())
+    # One set of ids (not an OR of conditions), so that each half is read through its index.
+    return Q(pk__in=own.order_by().values("pk").union(aliases.order_by().values("pk")))
+
+
 def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> QuerySet[Enterprise]:
     """Enterprises the actor may see (merged duplicates left out), filtered and searched.
 
@@ -58,7 +87,10 @@ def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> Q
     """
     f = filters or EnterpriseFilter()
     enterprises = in_registry_scope(Enterprise.objects.filter(merged_into__isnull=True), actor)
-    if f.q:
+    whole_identifier = whole_identifier_condition(f.q) if f.q else None
+    if whole_identifier is not None:
+        enterprises = enterprises.filter(whole_identifier)
+    elif f.q:
         text = f.q.strip().lower()
         key = name_key(f.q)
         condition = Q(search_text__contains=text)
