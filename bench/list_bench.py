@@ -27,6 +27,7 @@ import argparse
 import io
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -485,8 +486,14 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the plans of one request per scenario")
     parser.add_argument("--index-cost", action="store_true", help="time a COPY with and without each index")
     args = parser.parse_args()
-
     work = Path(tempfile.mkdtemp(prefix="niryat-list-bench-"))
+    try:
+        run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # the SQLite file of a million rows is ~0.5 GB
+
+
+def run(args: argparse.Namespace, work: Path) -> None:
     started = time.perf_counter()
     env = prepare(work)
     setup_django(env)
