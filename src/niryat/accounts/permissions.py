@@ -10,8 +10,8 @@ from typing import Any
 
 from django.http import Http404
 
-from niryat.accounts.models import Membership, OrganisationKind, Role
-from niryat.accounts.scoping import visible_organisation_ids
+from niryat.accounts.models import OrganisationKind, Role
+from niryat.accounts.scoping import membership_rows, visible_organisation_ids
 
 VIEW_AUDIT = "audit.view_events"
 EXPORT_AUDIT = "audit.export_events"
@@ -48,8 +48,7 @@ def capabilities(actor: Any) -> frozenset[str]:
     if actor.is_superuser:
         return ALL_CAPABILITIES
     granted: set[str] = set()
-    pairs = Membership.objects.filter(user=actor).values_list("organisation__kind", "role")
-    for kind, role in pairs:
+    for _organisation, kind, role in membership_rows(actor):
         granted |= GRANTS.get((kind, role), frozenset())
     return frozenset(granted)
 
@@ -60,12 +59,7 @@ def has_capability(actor: Any, capability: str) -> bool:
 
 def capability_organisation_ids(actor: Any, capability: str) -> list[int]:
     """The organisations through whose memberships ``actor`` holds ``capability``."""
-    if actor is None or not actor.is_authenticated:
-        return []
-    pairs = Membership.objects.filter(user=actor).values_list(
-        "organisation_id", "organisation__kind", "role"
-    )
-    return [org for org, kind, role in pairs if capability in GRANTS.get((kind, role), ())]
+    return [org for org, kind, role in membership_rows(actor) if capability in GRANTS.get((kind, role), ())]
 
 
 def readable_organisation_ids(actor: Any, capability: str) -> list[int] | None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from niryat.accounts.models import ApiToken, Membership, Organisation
-from niryat.accounts.scoping import get_in_scope, scope
+from niryat.accounts.scoping import get_in_scope, memberships, scope
 
 
 def organisation_list(*, actor: Any) -> QuerySet[Organisation]:
@@ -28,12 +28,7 @@ def membership_list(*, actor: Any) -> QuerySet[Membership]:
 
 def primary_membership(*, actor: Any) -> Membership | None:
     """The membership that decides the actor's home page: an admin role first, then the oldest."""
-    return (
-        Membership.objects.filter(user=actor)
-        .select_related("organisation")
-        .order_by("role", "created_at")
-        .first()
-    )
+    return min(memberships(actor), key=lambda m: (m.role, m.created_at, m.pk), default=None)
 
 
 def api_token_list(*, actor: Any) -> QuerySet[ApiToken]:

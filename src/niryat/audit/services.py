@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from niryat.audit.models import AuditEvent
 from niryat.audit.tasks import audit_export
-from niryat.core.context import current_origin
+from niryat.core.context import current_origin, forget_remembered
 from niryat.core.jobs import job_create
 
 
@@ -54,7 +54,11 @@ def build_event(
     organisation: Any,
     actor_label: str = "",
 ) -> AuditEvent:
-    """An unsaved event with who, what, which object and where from (the current origin)."""
+    """An unsaved event with who, what, which object and where from (the current origin).
+
+    Something is changing: reads the request remembered (memberships, scopes) are dropped.
+    """
+    forget_remembered()
     origin = current_origin()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent(

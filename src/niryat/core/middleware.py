@@ -5,7 +5,13 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from niryat.core.context import Origin, reset_origin, set_origin
+from niryat.core.context import (
+    Origin,
+    reset_origin,
+    set_origin,
+    start_remembering,
+    stop_remembering,
+)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -14,7 +20,8 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Records where each request came from, so services can audit it without a request."""
+    """Records where each request came from, so services can audit it without a request, and
+    gives the request its memory of reads (``core.context.remembered``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -28,7 +35,9 @@ class RequestContextMiddleware:
             request_id=uuid.uuid4().hex,
         )
         token = set_origin(origin)
+        memory = start_remembering()
         try:
             return self.get_response(request)
         finally:
+            stop_remembering(memory)
             reset_origin(token)

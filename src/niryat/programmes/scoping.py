@@ -7,7 +7,24 @@ from typing import Any
 
 from django.db.models import Q
 
-from niryat.programmes.models import Participant, Programme
+from niryat.core.context import remembered
+from niryat.programmes.models import Participant
+
+
+def programme_links(own: set[int]) -> frozenset[tuple[int, int]]:
+    """(office, participant) of every participation in a programme that these organisations
+    run or take part in; read once per request (the general scope and the registry's ask)."""
+    if not own:
+        return frozenset()
+    return remembered(("programmes.links", frozenset(own)), lambda: frozenset(
+        Participant.objects.filter(Q(programme__office_id__in=own) | Q(organisation_id__in=own))
+        .values_list("programme__office_id", "organisation_id")
+    ))
+
+
+def participants_of_programmes_run_by(own: set[int]) -> set[int]:
+    """Organisations taking part in the programmes that these organisations run."""
+    return {participant for office, participant in programme_links(own) if office in own}
 
 
 def programme_organisation_ids(actor: Any, own: set[int]) -> Iterable[int]:
@@ -16,16 +33,8 @@ def programme_organisation_ids(actor: Any, own: set[int]) -> Iterable[int]:
     Facilitators, trainers and partners see the office running each programme they are
     in, not each other: a facilitator's MSMEs stay its own.
     """
-    if not own:
-        return []
-    run = Programme.objects.filter(office_id__in=own)
-    participants = Participant.objects.filter(programme__in=run).values_list(
-        "organisation_id", flat=True
-    )
-    offices = Programme.objects.filter(participants__organisation_id__in=own).values_list(
-        "office_id", flat=True
-    )
-    return set(participants) | set(offices)
+    return {participant if office in own else office
+            for office, participant in programme_links(own)}
 
 
 def programme_visibility(own: set[int]) -> Q:

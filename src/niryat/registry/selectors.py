@@ -13,7 +13,7 @@ from niryat.accounts.models import Organisation
 from niryat.accounts.permissions import MANAGE_REGISTRY, capability_organisation_ids
 from niryat.accounts.scoping import get_in_scope, own_organisation_ids
 from niryat.audit.models import AuditEvent
-from niryat.programmes.models import Participant
+from niryat.programmes.scoping import participants_of_programmes_run_by
 from niryat.registry import identifiers
 from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from niryat.registry.names import name_key
@@ -29,10 +29,7 @@ def steward_ids(actor: Any) -> set[int] | None:
     if actor.is_authenticated and actor.is_superuser:
         return None
     own = own_organisation_ids(actor)
-    participants = Participant.objects.filter(programme__office_id__in=own).values_list(
-        "organisation_id", flat=True
-    )
-    return own | set(participants)
+    return own | participants_of_programmes_run_by(own)
 
 
 def in_registry_scope(enterprises: QuerySet[Enterprise], actor: Any) -> QuerySet[Enterprise]:

@@ -215,3 +215,37 @@ def test_participant_count_is_the_programme_total_whoever_asks(
     actor = world["users"][who]
     for programme in programme_list(actor=actor):
         assert programme.participant_count == programme.participants.count()
+
+
+def test_one_request_reads_memberships_and_programme_links_once(
+    world: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    """However often a page asks what the actor may do and see, it is read once per request;
+    a change within the request (any audited service) makes the next read fresh."""
+    from niryat.accounts.permissions import capabilities, capability_organisation_ids
+    from niryat.accounts.scoping import own_organisation_ids
+    from niryat.core.tests.helpers import in_a_request
+    from niryat.registry.selectors import steward_ids
+
+    office_user = world["users"]["office-x"]
+    orgs = world["orgs"]
+
+    def asks() -> tuple[set[int] | None, set[int] | None]:
+        for _ in range(3):
+            capabilities(office_user)
+            capability_organisation_ids(office_user, "registry.view")
+            own_organisation_ids(office_user)
+        return visible_organisation_ids(office_user), steward_ids(office_user)
+
+    with django_assert_num_queries(2):  # the memberships, then the programmes' participants
+        visible, stewards = in_a_request(asks)
+    expected = {orgs[s].pk for s in ("office-x", "facilitator-a", "facilitator-b", "msme-m")}
+    assert visible == stewards == expected
+
+    def changes() -> set[int] | None:
+        visible_organisation_ids(office_user)
+        participant_add(actor=None, programme=world["x"], organisation=orgs["facilitator-c"],
+                        role=ParticipantRole.FACILITATOR)
+        return visible_organisation_ids(office_user)
+
+    assert orgs["facilitator-c"].pk in in_a_request(changes)
