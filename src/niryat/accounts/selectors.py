@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import QuerySet
 
 from niryat.accounts.models import ApiToken, Membership, Organisation
 from niryat.accounts.scoping import get_in_scope, memberships, scope
+from niryat.core.i18n import pick
 
 
 def organisation_list(*, actor: Any) -> QuerySet[Organisation]:
     """Organisations the actor may see."""
     return scope(Organisation.objects.all(), "id", actor)
+
+
+def organisation_choices(*, actor: Any, kinds: Collection[str]) -> list[tuple[str, str]]:
+    """(slug, name) of the organisations of these kinds the actor may see, by name."""
+    rows = organisation_list(actor=actor).filter(kind__in=kinds).order_by("name").values_list(
+        "slug", "name", "name_hi")
+    return [(slug, pick(name, name_hi)) for slug, name, name_hi in rows]
 
 
 def organisation_get(*, actor: Any, slug: str) -> Organisation:

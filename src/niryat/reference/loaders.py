@@ -169,7 +169,22 @@ LOADERS: list[tuple[str, Callable[[GetModel], int]]] = [
 
 def load_all(get_model: GetModel) -> dict[str, int]:
     """Load every reference table; returns the row count given for each."""
-    return {name: loader(get_model) for name, loader in LOADERS}
+    counts = {name: loader(get_model) for name, loader in LOADERS}
+    reference_version_bump(get_model)
+    return counts
+
+
+def reference_version_bump(get_model: GetModel) -> None:
+    """Count one more state of the reference data, so every process drops what it built from
+    the previous one (``reference.selectors`` keeps form choices under this number)."""
+    from django.db.models import F
+
+    try:
+        version = get_model("reference", "ReferenceVersion")
+    except LookupError:  # a data migration from before the table existed
+        return
+    if not version.objects.filter(pk=1).update(number=F("number") + 1):
+        version.objects.create(pk=1, number=1)
 
 
 def load_in_migration(apps: Any, schema_editor: Any) -> None:

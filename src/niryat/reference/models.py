@@ -166,3 +166,17 @@ class HsCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.description[:80]}"
+
+
+class ReferenceVersion(models.Model):
+    """One number that grows whenever reference data is loaded or changed.
+
+    Processes keep lists built from reference data (the district and sector choices of a
+    form) keyed by it, so a reload in another process (``niryat reference load``) is seen on
+    the next request. One row (pk 1).
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"reference data version {self.number}"

@@ -9,6 +9,7 @@ from django import forms
 from django.forms.formsets import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
+from niryat.core.widgets import PlainSelect
 from niryat.registry.contacts import MAX_CONTACTS, clean_contacts
 from niryat.registry.licences import LICENCE_KINDS, NUMBER_LIMIT, clean_other_licences
 from niryat.registry.models import Enterprise, ExportExperience, SizeClass
@@ -66,8 +67,9 @@ class EnterpriseForm(forms.Form):
     pan = forms.CharField(label=_("PAN"), required=False)
     iec = forms.CharField(label=_("IEC"), required=False)
     fssai = forms.CharField(label=_("FSSAI licence"), required=False)
-    district_lgd_code = forms.TypedChoiceField(label=_("District"), required=False, coerce=str)
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    district_lgd_code = forms.TypedChoiceField(label=_("District"), required=False, coerce=str,
+                                               widget=PlainSelect)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, widget=PlainSelect)
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     pincode = forms.CharField(label=_("PIN code"), required=False,
                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
@@ -140,10 +142,19 @@ class EnterpriseForm(forms.Form):
 
 
 class EnterpriseFilterForm(forms.Form):
+    """The list's search and filters; the choices are given (district and sector ones are
+    built once per process, see ``reference.selectors``) and drawn by ``PlainSelect``."""
+
     q = forms.CharField(label=_("Search (name in either script, or any identifier)"), required=False)
-    district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    size = forms.ChoiceField(label=_("Size"), required=False,
+    district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None,
+                                      widget=PlainSelect)
+    sector = forms.ChoiceField(label=_("Sector"), required=False, widget=PlainSelect)
+    size = forms.ChoiceField(label=_("Size"), required=False, widget=PlainSelect,
                              choices=[("", "—"), *SizeClass.choices])
-    programme = forms.ChoiceField(label=_("Programme"), required=False)
-    steward = forms.ChoiceField(label=_("Facilitator"), required=False)
+    programme = forms.ChoiceField(label=_("Programme"), required=False, widget=PlainSelect)
+    steward = forms.ChoiceField(label=_("Facilitator"), required=False, widget=PlainSelect)
+
+    def __init__(self, data: Any, *, choices: dict[str, list[tuple[str, str]]]) -> None:
+        super().__init__(data)
+        for name, options in choices.items():
+            self.fields[name].choices = [("", "—"), *options]  # type: ignore[attr-defined]

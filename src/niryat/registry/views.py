@@ -11,16 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from niryat.accounts.models import OrganisationKind
 from niryat.accounts.permissions import (
     MANAGE_REGISTRY,
     VIEW_REGISTRY,
     has_capability,
 )
-from niryat.accounts.selectors import organisation_list
+from niryat.accounts.selectors import organisation_choices
 from niryat.core.htmx import render_page_or_partial
 from niryat.core.pagination import paginate, query_without_page
-from niryat.programmes.selectors import programme_list
-from niryat.reference.models import District, Sector
+from niryat.programmes.selectors import programme_choices
+from niryat.reference.selectors import district_choices, sector_choices
 from niryat.registry import selectors, services
 from niryat.registry.forms import (
     ADD_CONTACT,
@@ -41,35 +42,24 @@ def require(actor: Any, capability: str) -> None:
         raise Http404
 
 
-def district_choices() -> list[tuple[str, str]]:
-    rows = District.objects.select_related("state").order_by("state__name", "name")
-    return [(str(d.lgd_code), f"{d.label}, {d.state.label} ({d.lgd_code})") for d in rows]
+def enterprise_form(actor: Any, data: Any = None, initial: dict[str, Any] | None = None) -> EnterpriseForm:
+    return EnterpriseForm(data, initial=initial, district_choices=district_choices(actor=actor),
+                          sector_choices=sector_choices(actor=actor))
 
 
-def sector_choices() -> list[tuple[str, str]]:
-    return [(s.slug, s.label) for s in Sector.objects.order_by("name")]
-
-
-def enterprise_form(data: Any = None, initial: dict[str, Any] | None = None) -> EnterpriseForm:
-    return EnterpriseForm(data, initial=initial, district_choices=district_choices(),
-                          sector_choices=sector_choices())
-
-
+STEWARD_KINDS = [OrganisationKind.FACILITATOR, OrganisationKind.PROGRAMME_OFFICE]
 
 
 @login_required
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
-    require(request.user, VIEW_REGISTRY)
-    form = EnterpriseFilterForm(request.GET or None)
-    form.fields["district"].choices = [("", "—"), *district_choices()]  # type: ignore[attr-defined]
-    form.fields["sector"].choices = [("", "—"), *sector_choices()]  # type: ignore[attr-defined]
-    form.fields["programme"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-        (p.slug, p.label) for p in programme_list(actor=request.user)
-    ]
-    form.fields["steward"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-        (o.slug, o.label) for o in organisation_list(actor=request.user).filter(
-            kind__in=["facilitator", "programme_office"])
-    ]
+    actor = request.user
+    require(actor, VIEW_REGISTRY)
+    form = EnterpriseFilterForm(request.GET or None, choices={
+        "district": district_choices(actor=actor),
+        "sector": sector_choices(actor=actor),
+        "programme": programme_choices(actor=actor),
+        "steward": organisation_choices(actor=actor, kinds=STEWARD_KINDS),
+    })
     filters = selectors.EnterpriseFilter()
     if form.is_valid():
         data = form.cleaned_data
@@ -77,9 +67,9 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
             q=data["q"], district=data["district"], sector=data["sector"], size=data["size"],
             programme=data["programme"], steward=data["steward"],
         )
-    page = paginate(request, selectors.enterprise_list(actor=request.user, filters=filters))
+    page = paginate(request, selectors.enterprise_list(actor=actor, filters=filters))
     context = {"form": form, "page": page, "query": query_without_page(request),
-               "can_manage": has_capability(request.user, MANAGE_REGISTRY)}
+               "can_manage": has_capability(actor, MANAGE_REGISTRY)}
     return render_page_or_partial(request, "registry/enterprise_list.html", "results", context)
 
 
@@ -97,10 +87,10 @@ def enterprise_form_page(
     initial = EnterpriseForm.initial_from(enterprise) if enterprise else None
     adding = request.method == "POST" and ADD_CONTACT in request.POST
     if adding:
-        form = enterprise_form(initial=request.POST.dict())
+        form = enterprise_form(request.user, initial=request.POST.dict())
         contacts = contact_formset_with_one_more(request.POST)
     else:
-        form = enterprise_form(request.POST or None, initial=initial)
+        form = enterprise_form(request.user, request.POST or None, initial=initial)
         contacts = contact_formset(request.POST or None, enterprise)
     if request.method == "POST" and not adding and form.check(ReferenceIndex.load(), contacts):
         assert form.cleaned_enterprise is not None

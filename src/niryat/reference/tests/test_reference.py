@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import translation
 
-from niryat.reference.loaders import LOADERS, load_all
+from niryat.reference.loaders import LOADERS, load_all, reference_version_bump
 from niryat.reference.models import (
     ClusterCity,
     Country,
@@ -21,6 +23,7 @@ from niryat.reference.models import (
     Sector,
     State,
 )
+from niryat.reference.selectors import district_choices, reference_version, sector_choices
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +116,48 @@ def test_reference_load_command_reports_counts_and_restores_edited_rows() -> Non
     call_command("reference_load", stdout=out)
     assert "states: 36" in out.getvalue()
     assert State.objects.get(lgd_code=24).name == "Gujarat"
+
+
+# choices for forms ----------------------------------------------------------------------------
+
+
+def district_label(code: int) -> str:
+    return dict(district_choices(actor=None))[str(code)]
+
+
+def test_district_and_sector_choices_in_both_languages() -> None:
+    choices = district_choices(actor=None)
+    assert len(choices) == District.objects.count()
+    assert district_label(187) == "Varanasi, Uttar Pradesh (187)"
+    assert ("handicrafts", Sector.objects.get(slug="handicrafts").name) in sector_choices(actor=None)
+    with translation.override("hi"):
+        assert district_label(187) == "वाराणसी, उत्तर प्रदेश (187)"
+        assert dict(sector_choices(actor=None))["handicrafts"] == Sector.objects.get(slug="handicrafts").name_hi
+
+
+def test_choices_are_built_once_and_read_only_the_version(django_assert_num_queries: Any) -> None:
+    district_choices(actor=None)
+    with django_assert_num_queries(1):  # the reference version (once per request in a request)
+        district_choices(actor=None)
+
+
+def test_a_reload_by_another_process_is_seen() -> None:
+    """Another process (``niryat reference load``) writes in bulk and counts a new version:
+    this process's cached choices are not used any more."""
+    assert district_label(187).startswith("Varanasi")
+    District.objects.filter(lgd_code=187).update(name="Kashi")  # no signal: as another process
+    assert district_label(187).startswith("Varanasi")  # same version: the cached list
+    reference_version_bump(apps.get_model)
+    assert district_label(187) == "Kashi, Uttar Pradesh (187)"
+    call_command("reference_load", stdout=io.StringIO())
+    assert district_label(187).startswith("Varanasi")
+
+
+def test_a_change_saved_in_this_process_is_seen() -> None:
+    assert district_label(187).startswith("Varanasi")
+    before = reference_version()
+    state = State.objects.get(lgd_code=9)
+    state.name = "UP"
+    state.save()
+    assert district_label(187) == "Varanasi, UP (187)"
+    assert reference_version() == before + 1
