@@ -82,6 +82,9 @@ class EnterpriseIn(Schema):
     email: str = ""
     investment: str = Field("", description="Rupees, e.g. 2500000 or 25,00,000.")
     turnover: str = Field("", description="Rupees.")
+    size_as_of: str = Field("", description="The date of the investment and turnover figures "
+                                            "(YYYY-MM-DD or DD/MM/YYYY); today if left out. The size "
+                                            "class follows the limits in force on that date.")
     year_started: str = ""
     export_experience: str = "none"
     export_markets: str = Field("", description="Two-letter country codes, comma-separated.")

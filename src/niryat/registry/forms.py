@@ -77,6 +77,10 @@ class EnterpriseForm(forms.Form):
                                  widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     turnover = forms.CharField(label=_("Annual turnover (₹)"), required=False,
                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    size_as_of = forms.DateField(label=_("Figures as of"), required=False,
+                                 help_text=_("The size class follows the limits in force on this date; "
+                                             "today if left empty."),
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     year_started = forms.CharField(label=_("Year started"), required=False,
                                    widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     export_experience = forms.ChoiceField(label=_("Export experience"),
@@ -134,6 +138,7 @@ class EnterpriseForm(forms.Form):
             "address": enterprise.address, "pincode": enterprise.pincode,
             "investment": EnterpriseForm.rupees(enterprise.investment_paise),
             "turnover": EnterpriseForm.rupees(enterprise.turnover_paise),
+            "size_as_of": enterprise.size_as_of,
             "year_started": enterprise.year_started or "",
             "export_experience": enterprise.export_experience,
             "export_markets": ", ".join(enterprise.export_markets),

@@ -152,8 +152,9 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, cleaned: Cleaned) -
     _check_unique(values, exclude_id=enterprise.pk)
     before = {field: getattr(enterprise, field) for field in ENTERPRISE_FIELDS}
     after = {field: values.get(field, before[field]) for field in ENTERPRISE_FIELDS}
-    if all(after[f] == before[f] for f in ("investment_paise", "turnover_paise", "size_class")):
-        after["size_as_of"] = before["size_as_of"]  # same figures, same size: not a change
+    if not values.get("size_as_of_given") and all(
+            after[f] == before[f] for f in ("investment_paise", "turnover_paise", "size_class")):
+        after["size_as_of"] = before["size_as_of"]  # same figures, no date given: not a change
     current = list(enterprise.contacts.all())
     contacts_after = _contacts_after(values, current)
     _check_contacts(current, contacts_after)

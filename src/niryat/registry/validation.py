@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,6 +36,8 @@ PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 GST_CODE_SUCCESSORS = {"25": "26", "28": "37"}
 EXPERIENCES = frozenset(ExportExperience.values)
 MARKET_SEPARATORS = re.compile(r"[,; ]+")
+# The date the investment and turnover figures are for: ISO, or day first as Indian files write it.
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
 TEXT_LIMITS = {"name": 200, "name_hi": 200, "trade_name": 200, "trade_name_hi": 200,
                "contact_name": 150, "address": 1000}
 
@@ -163,10 +165,12 @@ def clean_enterprise(
     return c
 
 
-def _identifier(raw: Mapping[str, Any], c: Cleaned, kind: str, field_name: str, ref: ReferenceIndex) -> str:
+def _identifier(raw: Mapping[str, Any], c: Cleaned, kind: str, field_name: str,
+                ref: ReferenceIndex) -> identifiers.Checked | None:
+    """The checked identifier (findings added to ``c``), or None for a blank field."""
     text = _text(raw, field_name)
     if not text:
-        return ""
+        return None
     # The state tables come from the index, so checking needs no database (worker processes).
     if kind == "gstin":
         checked = identifiers.check_gstin(text, ref.gst_codes)
@@ -176,17 +180,23 @@ def _identifier(raw: Mapping[str, Any], c: Cleaned, kind: str, field_name: str, 
         checked = identifiers.check(kind, text)
     for finding in checked.findings:
         c.add(field_name, finding.code, finding.message, finding.level)
-    return checked.value if checked.valid else ""
+    return checked
+
+
+def _valid(checked: identifiers.Checked | None) -> str:
+    return checked.value if checked is not None and checked.valid else ""
 
 
 def _identifiers(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex) -> None:
     v = c.values
-    v["udyam_number"] = _identifier(raw, c, "udyam", "udyam_number", ref) or None
-    v["gstin"] = _identifier(raw, c, "gstin", "gstin", ref) or None
-    v["pan"] = _identifier(raw, c, "pan", "pan", ref)
-    v["iec"] = _identifier(raw, c, "iec", "iec", ref)
-    v["fssai"] = _identifier(raw, c, "fssai", "fssai", ref)
-    gstin_pan = v["gstin"][2:12] if v["gstin"] and v["gstin"][:2] not in {"97", "99"} else ""
+    v["udyam_number"] = _valid(_identifier(raw, c, "udyam", "udyam_number", ref)) or None
+    gstin = _identifier(raw, c, "gstin", "gstin", ref)
+    v["gstin"] = _valid(gstin) or None
+    v["pan"] = _valid(_identifier(raw, c, "pan", "pan", ref))
+    v["iec"] = _valid(_identifier(raw, c, "iec", "iec", ref))
+    v["fssai"] = _valid(_identifier(raw, c, "fssai", "fssai", ref))
+    # A tax deductor's GSTIN may carry a TAN, and codes 97/99 carry no PAN: only a PAN counts.
+    gstin_pan = gstin.info.get("pan", "") if v["gstin"] and gstin is not None else ""
     if gstin_pan and v["pan"] and gstin_pan != v["pan"]:
         c.add("gstin", "cross.gstin_pan",
               _("The PAN inside the GSTIN (%(inner)s) is not the enterprise's PAN (%(pan)s).")
@@ -266,6 +276,31 @@ def _contact(raw: Mapping[str, Any], c: Cleaned) -> None:
             c.add("email", "invalid", _("%(email)s is not a valid email address.") % {"email": email})
 
 
+def _figures_date(raw: Mapping[str, Any], c: Cleaned, today: date) -> date | None:
+    """The date the investment and turnover figures are for, if the record gives one."""
+    value = raw.get("size_as_of")
+    if isinstance(value, datetime):  # a date cell of a spreadsheet
+        value = value.date()
+    day = value if isinstance(value, date) else _parse_date(_text(raw, "size_as_of"))
+    if day is None:
+        if _text(raw, "size_as_of"):
+            c.add("size_as_of", "invalid", _("Write the date of the figures like 2025-03-31 or 31/03/2025."))
+        return None
+    if day > today:
+        c.add("size_as_of", "future", _("The date of the figures cannot be in the future."))
+        return None
+    return day
+
+
+def _parse_date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _business(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex, today: date) -> None:
     v = c.values
     sector = _text(raw, "sector")
@@ -275,9 +310,15 @@ def _business(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex, today: da
     v["investment_paise"] = _rupees_to_paise(c, "investment", _text(raw, "investment"))
     v["turnover_paise"] = _rupees_to_paise(c, "turnover", _text(raw, "turnover"))
     v["size_class"], v["size_as_of"] = "", None
+    as_of = _figures_date(raw, c, today)
+    v["size_as_of_given"] = as_of is not None
     if v["investment_paise"] is not None and v["turnover_paise"] is not None:
-        v["size_class"] = size_class(v["investment_paise"], v["turnover_paise"], today)
-        v["size_as_of"] = today
+        # The limits in force on the figures' date decide the class (2020 or 2025 limits).
+        v["size_as_of"] = as_of or today
+        v["size_class"] = size_class(v["investment_paise"], v["turnover_paise"], v["size_as_of"])
+    elif as_of:
+        c.add("size_as_of", "without_figures",
+              _("A date for the figures is kept only with both investment and turnover."), "warning")
     year = _text(raw, "year_started")
     v["year_started"] = None
     if year:

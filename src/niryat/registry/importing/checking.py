@@ -48,15 +48,23 @@ def chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
 def check_chunk(rows: list[Numbered], mapping: dict[int, str], ref: ReferenceIndex,
                 today: date) -> list[CheckedRow]:
     """Check rows of cells (columns named by ``mapping``); plain tuples travel cheaply."""
-    from niryat.registry.importing.reading import record
-    from niryat.registry.importing.rows import new_rows
+    from niryat.registry.importing.reading import LICENCE_COLUMN_KINDS, record
+    from niryat.registry.importing.rows import GIVEN, new_rows
+    from niryat.registry.licences import clean_other_licences
     from niryat.registry.validation import clean_enterprise
 
+    licence_columns = [(f"licence_{kind}", kind) for kind in LICENCE_COLUMN_KINDS
+                       if f"licence_{kind}" in mapping.values()]
     checked: list[CheckedRow] = []
     for number, cells in rows:
-        cleaned = clean_enterprise(record(mapping, cells), ref, today)
+        raw = record(mapping, cells)
+        cleaned = clean_enterprise(raw, ref, today)
+        if licence_columns:
+            clean_other_licences({kind: raw.get(column) for column, kind in licence_columns}, cleaned)
         problems: list[ProblemRow] = [(p.field, p.level, p.message) for p in cleaned.problems]
         if cleaned.ok:
+            # Which columns this row fills: a blank cell does not erase what the registry knows.
+            cleaned.values[GIVEN] = frozenset(name for name, cell in raw.items() if cell and not cell.isspace())
             checked.append((number, cleaned.values, problems, new_rows(cleaned.values)))
         else:
             checked.append((number, None, problems, None))

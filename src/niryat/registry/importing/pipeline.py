@@ -33,7 +33,7 @@ from niryat.audit.services import record, record_many
 from niryat.core.db import column_in, db_now, insert_rows, reserve_ids
 from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
-from niryat.registry.importing.rows import ROW_FIELDS, NewRow, contact_values
+from niryat.registry.importing.rows import GIVEN, ROW_FIELDS, SOURCES, NewRow, contact_values
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
 from niryat.registry.services import ENTERPRISE_FIELDS, search_text
 from niryat.registry.validation import ReferenceIndex
@@ -77,23 +77,33 @@ class ChunkResult:
 
 @dataclass
 class FileKeys:
-    """Identifiers seen earlier in the file, to reject a second row for the same enterprise."""
+    """Identifiers seen earlier in the file, to reject a second row for the same enterprise.
 
-    udyam: dict[str, int] = field(default_factory=dict)
-    gstin: dict[str, int] = field(default_factory=dict)
+    The keys are the checked identifiers read as base-36 numbers: exact (a GSTIN and the
+    letters and digits of a Udyam number have a fixed layout), and a third smaller than the
+    strings, which matters at a million rows (see docs/benchmarks.md).
+    """
+
+    udyam: dict[int, int] = field(default_factory=dict)
+    gstin: dict[int, int] = field(default_factory=dict)
+
+    @staticmethod
+    def _keys(values: dict[str, Any]) -> tuple[tuple[str, int | None], tuple[str, int | None]]:
+        udyam, gstin = values.get("udyam_number"), values.get("gstin")
+        # UDYAM-XX-00-0000000: the prefix and the hyphens are the same in every valid number.
+        return (("udyam_number", int(udyam[6:].replace("-", ""), 36) if udyam else None),
+                ("gstin", int(gstin, 36) if gstin else None))
 
     def clash(self, values: dict[str, Any], row: int) -> tuple[str, int] | None:
-        for key, seen in (("udyam_number", self.udyam), ("gstin", self.gstin)):
-            value = values.get(key)
-            if value and seen.get(value, row) != row:
-                return key, seen[value]
+        for (name, key), seen in zip(self._keys(values), (self.udyam, self.gstin), strict=True):
+            if key is not None and seen.get(key, row) != row:
+                return name, seen[key]
         return None
 
     def remember(self, values: dict[str, Any], row: int) -> None:
-        if values.get("udyam_number"):
-            self.udyam.setdefault(values["udyam_number"], row)
-        if values.get("gstin"):
-            self.gstin.setdefault(values["gstin"], row)
+        for (_name, key), seen in zip(self._keys(values), (self.udyam, self.gstin), strict=True):
+            if key is not None:
+                seen.setdefault(key, row)
 
 
 def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> ChunkResult:
@@ -129,7 +139,9 @@ def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> Chun
 
 
 # What matching needs of a known enterprise, read as plain tuples (no model instances).
-Known = namedtuple("Known", ["pk", "steward_id", "merged_into_id", *ENTERPRISE_FIELDS])  # type: ignore[misc]
+Known = namedtuple(  # type: ignore[misc]
+    "Known", ["pk", "steward_id", "merged_into_id", *ENTERPRISE_FIELDS, "other_licences"])
+FIELDS_AT = slice(3, 3 + len(ENTERPRISE_FIELDS))  # where ENTERPRISE_FIELDS sit in a Known
 
 
 def _known(condition: Any) -> list[Any]:
@@ -178,13 +190,12 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
             result.problems.append((row, "udyam_number", "error", _(
                 "This enterprise is already in the registry under another organisation.")))
             continue
-        if (values["investment_paise"], values["turnover_paise"], values["size_class"]) == (
-                match.investment_paise, match.turnover_paise, match.size_class):
-            values["size_as_of"] = match.size_as_of  # same figures, same size: not a change
+        _keep_what_the_row_leaves_blank(values, match)
         old_contact = contacts.get(match.pk, blank_contact)
         contact = contact_values(values)
         same_contact = all(not new or new == old for new, old in zip(contact.values(), old_contact, strict=True))
-        if same_contact and tuple(values[name] for name in ENTERPRISE_FIELDS) == match[3:]:
+        if (same_contact and tuple(values[name] for name in ENTERPRISE_FIELDS) == match[FIELDS_AT]
+                and values["other_licences"] == match.other_licences):
             result.unchanged += 1  # the usual case when a file comes again: nothing to compare further
             continue
         changes = {}
@@ -198,6 +209,8 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
                 continue  # ...nor takes an identifier another (merged) record holds as an alias
             if getattr(match, name) != new_value:
                 changes[name] = [getattr(match, name), new_value]
+        if values["other_licences"] != match.other_licences:
+            changes["other_licences"] = [match.other_licences, values["other_licences"]]
         for (key, value), old in zip(contact.items(), old_contact, strict=True):
             if value and old != value:
                 changes[f"contact.{key}"] = [old, value]
@@ -205,6 +218,20 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
             result.changed.append((match.pk, values, changes))
         else:
             result.unchanged += 1
+
+
+def _keep_what_the_row_leaves_blank(values: dict[str, Any], match: Any) -> None:
+    """Fill the row's values with the known enterprise's where the row's cells are blank."""
+    given = values[GIVEN]
+    for name, sources in SOURCES.items():
+        if not given.issuperset(sources):
+            values[name] = getattr(match, name)
+    if "size_as_of" not in given and (values["investment_paise"], values["turnover_paise"]) == (
+            match.investment_paise, match.turnover_paise):
+        values["size_as_of"] = match.size_as_of  # the same figures again: not a change of date
+        values["size_class"] = match.size_class
+    # Licence columns add or replace a kind's number; kinds the row leaves blank stay.
+    values["other_licences"] = {**(match.other_licences or {}), **values.get("other_licences", {})}
 
 
 def _write_new(batch: ImportBatch, new: list[NewRow], now: Any) -> list[int]:
@@ -232,7 +259,8 @@ def _write_changed(result: ChunkResult) -> list[Enterprise]:
         updated.append(enterprise)
         if any(name.startswith("contact.") for name in changes):
             contact_updates.append((pk, contact_values(values)))
-    Enterprise.objects.bulk_update(updated, [*ENTERPRISE_FIELDS, "search_text", "updated_at"], batch_size=1000)
+    Enterprise.objects.bulk_update(updated, [*ENTERPRISE_FIELDS, "other_licences", "search_text", "updated_at"],
+                                   batch_size=1000)
     existing_contacts = {c.enterprise_id: c for c in Contact.objects.filter(
         enterprise__in=[pk for pk, _ in contact_updates], is_primary=True)}
     new_contacts, changed_contacts = [], []

@@ -16,10 +16,15 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
+
+from niryat.registry.licences import LICENCE_KINDS
+
+LICENCE_COLUMN_KINDS = list(LICENCE_KINDS)  # a column licence_<kind> per kind, e.g. licence_bis
 
 # Accepted column names (after normalising: lower case, spaces and dashes to underscores)
 # and the field each one fills.
@@ -36,11 +41,14 @@ COLUMNS = {
     "address": "address", "contact_name": "contact_name", "contact_person": "contact_name",
     "investment": "investment", "turnover": "turnover", "year_started": "year_started",
     "export_experience": "export_experience", "export_markets": "export_markets",
+    "size_as_of": "size_as_of", "figures_as_of": "size_as_of",
+    **{f"licence_{kind}": f"licence_{kind}" for kind in LICENCE_COLUMN_KINDS},
 }
 TEMPLATE_COLUMNS = [
     "udyam_number", "name", "name_hi", "gstin", "pan", "district_lgd_code", "sector", "mobile",
     "email", "pincode", "trade_name", "trade_name_hi", "iec", "fssai", "address", "contact_name",
-    "investment", "turnover", "year_started", "export_experience", "export_markets",
+    "investment", "turnover", "size_as_of", "year_started", "export_experience", "export_markets",
+    *(f"licence_{kind}" for kind in LICENCE_COLUMN_KINDS),
 ]
 XLSX_MAX_RATIO = 100  # uncompressed / compressed, per member
 XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 1 GiB in all
@@ -258,6 +266,8 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime) and value.time() == time():  # a date cell: 2025-03-31
+        return value.date().isoformat()
     return str(value).strip()
 
 

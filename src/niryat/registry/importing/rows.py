@@ -16,6 +16,18 @@ ROW_FIELDS = [*ENTERPRISE_FIELDS, "other_licences", "search_text"]
 _MARKETS = ENTERPRISE_FIELDS.index("export_markets")
 _SIZE_AS_OF = ENTERPRISE_FIELDS.index("size_as_of")
 NewRow = tuple[tuple[Any, ...], tuple[str, str, str] | None]
+GIVEN = "given_columns"  # in a row's values: the fields whose cells were not blank
+
+# The file columns each enterprise field is worked out from. A known enterprise's field is
+# updated only from a row that fills all of them; a blank cell or a missing column leaves
+# the registry's value as it is (a district list does not erase an address typed in a form).
+SOURCES: dict[str, tuple[str, ...]] = {
+    **{name: (name,) for name in ENTERPRISE_FIELDS},
+    "investment_paise": ("investment",), "turnover_paise": ("turnover",),
+    "size_class": ("investment", "turnover"), "size_as_of": ("investment", "turnover"),
+    "sector_id": ("sector",), "district_id": ("district_lgd_code",),
+    "odop_product_id": ("district_lgd_code",), "name_key": ("name",),
+}
 
 
 def contact_values(values: dict[str, Any]) -> dict[str, str]:
@@ -30,7 +42,7 @@ def new_rows(values: dict[str, Any]) -> NewRow:
     size_as_of = row[_SIZE_AS_OF]
     if size_as_of is not None:
         row[_SIZE_AS_OF] = size_as_of.isoformat()
-    row.append("{}")
+    row.append(json.dumps(values.get("other_licences") or {}))
     row.append(search_text(values))
     contact = contact_values(values)
     return tuple(row), ((contact["name"], contact["mobile"], contact["email"]) if any(contact.values()) else None)

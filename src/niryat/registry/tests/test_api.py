@@ -147,6 +147,15 @@ def test_create_answers_201_with_the_enterprise(api: Client, actor: Any, steward
     assert event.actor == actor and event.channel == "api"
 
 
+def test_create_with_the_date_of_the_figures(api: Client) -> None:
+    body = {**BODY, "investment": "2,00,00,000", "turnover": "8,00,00,000", "size_as_of": "31/03/2025"}
+    created = api.post(ENTERPRISES, body, content_type="application/json").json()["enterprise"]
+    assert (created["size_class"], created["size_as_of"]) == ("small", "2025-03-31")
+    error = assert_error(api.post(ENTERPRISES, {**BODY, "size_as_of": "soon"}, content_type="application/json"),
+                         422, "invalid")
+    assert list(fields_of(error)) == ["size_as_of"]
+
+
 def test_create_with_warnings(api: Client) -> None:
     response = api.post(ENTERPRISES, {**BODY, "district_lgd_code": str(AHMEDABAD)},
                         content_type="application/json")

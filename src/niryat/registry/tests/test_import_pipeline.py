@@ -221,6 +221,66 @@ def test_a_file_without_the_identifier_columns_does_not_erase_them(actor: Any, s
     assert known.gstin == row(1)["gstin"] and known.name == "Kashi Silk Weavers Pvt Ltd"
 
 
+def test_blank_cells_and_missing_columns_leave_what_the_registry_knows(actor: Any, steward: Organisation) -> None:
+    known = register(actor, steward, **row(1), trade_name="Kashi Looms", address="12 Lahurabir",
+                     investment="2500000", turnover="10000000", year_started="1998",
+                     export_experience="direct", export_markets="US, AE")
+    before = Enterprise.objects.filter(pk=known.pk).values().get()
+    # a district list: the ten columns, the Hindi name and the e-mail left blank
+    data = csv_bytes([row(1, email="")], columns=COLUMNS)
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert counts(batch) == (1, 0, 0, 1, 0)
+    assert Enterprise.objects.filter(pk=known.pk).values().get() == before
+    assert known.contacts.get().email == row(1)["email"]
+    # a cell with a value still updates its field, and only that field
+    data = csv_bytes([row(1, pincode="221002", address="")], columns=[*COLUMNS, "address"])
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert counts(batch) == (1, 0, 1, 0, 0)
+    (event,) = AuditEvent.objects.filter(action="registry.enterprise.import_updated")
+    assert set(event.changes) - {"import", "file"} == {"pincode"}
+    known.refresh_from_db()
+    assert (known.pincode, known.address, known.export_experience) == ("221002", "12 Lahurabir", "direct")
+
+
+def test_the_figures_date_of_a_row_decides_the_size(actor: Any, steward: Organisation) -> None:
+    # ₹2 crore investment, ₹8 crore turnover: small under the 2020 limits, micro from 1 April 2025
+    figures = {"investment": "20000000", "turnover": "80000000"}
+    data = csv_bytes([row(1, **figures, size_as_of="31/03/2025"), row(2, **figures, size_as_of="2025-04-01"),
+                      row(3, **figures, size_as_of="2999-01-01"), row(4, **figures, size_as_of="March")],
+                     columns=[*COLUMNS, "investment", "turnover", "size_as_of"])
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert counts(batch) == (4, 2, 0, 0, 2)
+    assert [(n, f) for n, f, _m in problems(batch, dry_run=False)] == [(4, "size_as_of"), (5, "size_as_of")]
+    sizes = dict(Enterprise.objects.values_list("udyam_number", "size_class"))
+    assert sizes == {row(1)["udyam_number"]: "small", row(2)["udyam_number"]: "micro"}
+    # the same file again changes nothing; another date for the same figures does
+    again = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert counts(again) == (4, 0, 0, 2, 2)
+    later = csv_bytes([row(1, **figures, size_as_of="2025-05-01")],
+                      columns=[*COLUMNS, "investment", "turnover", "size_as_of"])
+    assert counts(run_import(batch_of(actor, steward, later).pk, dry_run=False, actor=actor)) == (1, 0, 1, 0, 0)
+    assert Enterprise.objects.get(udyam_number=row(1)["udyam_number"]).size_class == "micro"
+
+
+def test_licence_columns_add_licences_and_keep_the_others(actor: Any, steward: Organisation) -> None:
+    columns = [*COLUMNS, "licence_bis", "licence_apeda_rcmc"]
+    data = csv_bytes([row(1, licence_bis="cm/l 1234567", licence_apeda_rcmc=""),
+                      row(2, licence_bis="X" * 51)], columns=columns)
+    batch = run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)
+    assert counts(batch) == (2, 1, 0, 0, 1)
+    assert [(n, f) for n, f, _m in problems(batch, dry_run=False)] == [(3, "other_licences.bis")]
+    known = Enterprise.objects.get()
+    assert known.other_licences == {"bis": "CM/L 1234567"}
+    assert counts(run_import(batch_of(actor, steward, data).pk, dry_run=False, actor=actor)) == (2, 0, 0, 1, 1)
+    more = csv_bytes([row(1, licence_bis="", licence_apeda_rcmc="RCMC/APEDA/01234")], columns=columns)
+    assert counts(run_import(batch_of(actor, steward, more).pk, dry_run=False, actor=actor)) == (1, 0, 1, 0, 0)
+    known.refresh_from_db()
+    assert known.other_licences == {"apeda_rcmc": "RCMC/APEDA/01234", "bis": "CM/L 1234567"}
+    (event,) = AuditEvent.objects.filter(action="registry.enterprise.import_updated")
+    assert event.changes["other_licences"] == [{"bis": "CM/L 1234567"},
+                                               {"apeda_rcmc": "RCMC/APEDA/01234", "bis": "CM/L 1234567"}]
+
+
 def test_a_changed_mobile_updates_the_contact(actor: Any, steward: Organisation) -> None:
     known = register(actor, steward, **row(1))
     data = csv_bytes([row(1, mobile="9123456789")])

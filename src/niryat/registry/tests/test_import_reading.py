@@ -15,6 +15,7 @@ import re
 import struct
 import zipfile
 import zlib
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,14 @@ def test_xlsx_is_read_with_numbers_as_text(tmp_path: Path) -> None:
          "district_lgd_code": "187"},
         {"mobile": "", "name": "Ganga Silk", "name_hi": "", "pincode": "", "district_lgd_code": ""},
     ]
+
+
+def test_xlsx_date_cells_are_read_as_dates(tmp_path: Path) -> None:
+    data = xlsx_bytes([["name", "Figures as of", "licence_bis"],
+                       ["Kashi Brass Works", datetime(2025, 3, 31), "CM/L 1234567"]])
+    table, records = read(write(tmp_path, "list.xlsx", data))
+    assert table.unknown == []
+    assert records == [{"name": "Kashi Brass Works", "size_as_of": "2025-03-31", "licence_bis": "CM/L 1234567"}]
 
 
 def test_xlsx_is_recognised_by_its_bytes_not_its_name(tmp_path: Path) -> None:

@@ -172,6 +172,18 @@ def test_same_figures_under_new_limits_is_a_change_of_size(ref: ReferenceIndex, 
         "size_class": ["small", "micro"], "size_as_of": ["2025-03-31", "2025-04-01"]}
 
 
+def test_a_new_figures_date_for_the_same_figures_is_a_change(ref: ReferenceIndex, actor: Any,
+                                                              steward: Organisation) -> None:
+    figures = {"investment": "2,00,00,000", "turnover": "8,00,00,000"}
+    enterprise = enterprise_register(actor=actor, steward=steward,
+                                     cleaned=cleaned(ref, size_as_of="2025-03-31", **figures))
+    assert (enterprise.size_class, enterprise.size_as_of) == ("small", date(2025, 3, 31))
+    enterprise_update(actor=actor, enterprise=enterprise, cleaned=cleaned(ref, size_as_of="2025-04-30", **figures))
+    enterprise.refresh_from_db()
+    assert events(enterprise)[-1].changes == {
+        "size_class": ["small", "micro"], "size_as_of": ["2025-03-31", "2025-04-30"]}
+
+
 def test_update_adds_a_contact_when_there_was_none(ref: ReferenceIndex, actor: Any, steward: Organisation) -> None:
     enterprise = enterprise_register(actor=actor, steward=steward,
                                      cleaned=cleaned(ref, contact_name="", mobile="", email=""))

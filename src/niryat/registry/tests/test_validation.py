@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -111,6 +111,13 @@ def test_special_gstin_does_not_fill_or_check_the_pan(ref: ReferenceIndex, state
     cleaned = clean(ref, gstin=gstin("AAACB1234C", state), pan=PAN)
     assert cleaned.ok and cleaned.values["pan"] == PAN
     assert clean(ref, gstin=gstin("AAACB1234C", state)).values["pan"] == ""
+
+
+def test_tax_deductor_gstin_with_a_tan_neither_fills_nor_contradicts_the_pan(ref: ReferenceIndex) -> None:
+    tan_gstin = gstin("AHMG12345B", "24", z="D")
+    with_pan = clean(ref, gstin=tan_gstin, pan=PAN)
+    assert with_pan.ok and not with_pan.problems and with_pan.values["pan"] == PAN
+    assert clean(ref, gstin=tan_gstin).values["pan"] == ""
 
 
 def test_iec_differs_from_pan(ref: ReferenceIndex) -> None:
@@ -251,6 +258,30 @@ def test_size_computed_from_both_amounts_with_the_limits_of_the_day(ref: Referen
     assert after["size_class"] == "micro" and after["size_as_of"] == date(2025, 4, 1)
     # small investment, medium turnover: medium
     assert clean(ref, investment="5,00,00,000", turnover="300,00,00,000").values["size_class"] == "medium"
+
+
+@pytest.mark.parametrize("typed", ["2025-03-31", "31-03-2025", "31/03/2025", "31.03.2025",
+                                   date(2025, 3, 31), datetime(2025, 3, 31)])
+def test_size_with_the_limits_in_force_on_the_figures_date(ref: ReferenceIndex, typed: Any) -> None:
+    raw = {"investment": "2,00,00,000", "turnover": "8,00,00,000"}
+    cleaned = clean(ref, today=date(2025, 6, 1), size_as_of=typed, **raw)
+    assert cleaned.ok and not cleaned.problems
+    assert (cleaned.values["size_class"], cleaned.values["size_as_of"]) == ("small", date(2025, 3, 31))
+    assert cleaned.values["size_as_of_given"] is True
+    assert clean(ref, today=date(2025, 6, 1), size_as_of="1/4/2025", **raw).values["size_class"] == "micro"
+
+
+@pytest.mark.parametrize("typed, code", [("March 2025", "invalid"), ("2025-02-30", "invalid"),
+                                         ("2025-06-02", "future")])
+def test_a_figures_date_that_is_not_a_past_date_is_an_error(ref: ReferenceIndex, typed: str, code: str) -> None:
+    cleaned = clean(ref, today=date(2025, 6, 1), size_as_of=typed, investment="1000", turnover="1000")
+    assert problems(cleaned) == {("size_as_of", code)} and not cleaned.ok
+
+
+def test_a_figures_date_without_figures_is_a_warning(ref: ReferenceIndex) -> None:
+    cleaned = clean(ref, size_as_of="2025-03-31", investment="1000")
+    assert cleaned.ok and problems(cleaned, "warning") == {("size_as_of", "without_figures")}
+    assert cleaned.values["size_as_of"] is None
 
 
 def test_size_needs_both_amounts(ref: ReferenceIndex) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -84,6 +85,17 @@ def test_register_redirects_to_the_detail_with_its_history(facilitator: Any) -> 
     assert "registry.enterprise.registered" in html
     assert [e.action for e in page.context["history"]] == ["registry.enterprise.registered"]
     assert "The enterprise is registered." in html
+
+
+def test_register_with_the_date_of_the_figures(facilitator: Any) -> None:
+    client = client_for(facilitator)
+    figures = {"investment": "2,00,00,000", "turnover": "8,00,00,000"}
+    client.post(NEW, {**FORM, **figures, "size_as_of": "2025-03-31"})
+    enterprise = Enterprise.objects.get()
+    assert (enterprise.size_class, enterprise.size_as_of) == ("small", date(2025, 3, 31))
+    assert client.get(edit(enterprise)).context["form"].initial["size_as_of"] == date(2025, 3, 31)
+    future = client.post(edit(enterprise), {**FORM, **figures, "size_as_of": "2999-01-01"})
+    assert "The date of the figures cannot be in the future." in future.content.decode()
 
 
 def test_register_shows_warnings_but_saves(facilitator: Any) -> None:
