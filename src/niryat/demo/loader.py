@@ -18,6 +18,7 @@ from niryat.accounts.services import membership_add, organisation_create, user_c
 from niryat.programmes.models import ParticipantRole, Programme
 from niryat.programmes.services import participant_add, programme_create
 from niryat.registry.duplicates import duplicates_find
+from niryat.registry.enrolments import enrolment_add
 from niryat.registry.importing.pipeline import run_import
 from niryat.registry.importing.services import import_batch_create
 from niryat.registry.models import Enterprise
@@ -189,7 +190,9 @@ def demo_registry_load() -> str:
         return "demo registry: already loaded"
     with DEMO_ENTERPRISES.open("rb") as source:
         batch = import_batch_create(actor=None, steward=steward, source=source,
-                                    original_name=DEMO_ENTERPRISES.name)
-    batch = run_import(batch.pk, dry_run=False)
+                                    original_name=DEMO_ENTERPRISES.name, programme_slug="startup-india-alibaba")
+    batch = run_import(batch.pk, dry_run=False)  # enrols all of them in the Startup India programme
+    for enterprise in Enterprise.objects.filter(steward=steward, district__state__gst_code="24"):  # Gujarat
+        enrolment_add(actor=None, enterprise=enterprise, programme_slug="gujarat-amazon-clusters")
     duplicates_find()
     return f"demo registry: {batch.new} enterprises imported, {batch.rejected} rejected"

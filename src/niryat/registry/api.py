@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -23,6 +23,7 @@ from niryat.accounts.permissions import MANAGE_REGISTRY, VIEW_REGISTRY, has_capa
 from niryat.core.apitools import PageNumberPages, api_upload_limit, request_actor
 from niryat.registry import duplicates, identifiers, selectors, services
 from niryat.registry.contacts import clean_contacts
+from niryat.registry.enrolments import enrolment_add, enrolment_remove, enterprise_programmes
 from niryat.registry.importing.pipeline import import_limit
 from niryat.registry.importing.reading import FileRefused
 from niryat.registry.importing.services import (
@@ -136,10 +137,19 @@ class EnterpriseOut(Schema):
 
 class EnterpriseDetailOut(EnterpriseOut):
     contacts: list[ContactOut]
+    programmes: list[str] = Field(..., description="Slugs of the programmes it is enrolled in.")
 
     @staticmethod
     def resolve_contacts(obj: Enterprise) -> list[Contact]:
         return list(obj.contacts.all())
+
+    @staticmethod
+    def resolve_programmes(obj: Enterprise) -> list[str]:
+        return [p.slug for p in enterprise_programmes(obj)]
+
+
+class EnrolmentIn(Schema):
+    programme: str = Field(..., description="Slug of a programme the enterprise's steward runs or takes part in.")
 
 
 class Warning(Schema):
@@ -247,6 +257,25 @@ def enterprise_update(request: HttpRequest, enterprise_id: int, payload: Enterpr
     return saved(enterprise, cleaned)
 
 
+@router.post("/enterprises/{int:enterprise_id}/programmes", response=EnterpriseDetailOut)
+def enterprise_enrol(request: HttpRequest, enterprise_id: int, payload: EnrolmentIn) -> Enterprise:
+    """Enrol the enterprise in a programme (enrolling it again changes nothing)."""
+    actor = allowed(request, MANAGE_REGISTRY)
+    enterprise = selectors.enterprise_get(actor=actor, enterprise_id=enterprise_id)
+    save_or_422(lambda: enrolment_add(actor=actor, enterprise=enterprise, programme_slug=payload.programme))
+    return enterprise
+
+
+@router.delete("/enterprises/{int:enterprise_id}/programmes/{slug}", response={204: None})
+def enterprise_unenrol(request: HttpRequest, enterprise_id: int, slug: str) -> Status[None]:
+    """Take the enterprise out of a programme; 404 if it was not enrolled in it."""
+    actor = allowed(request, MANAGE_REGISTRY)
+    enterprise = selectors.enterprise_get(actor=actor, enterprise_id=enterprise_id)
+    if not enrolment_remove(actor=actor, enterprise=enterprise, programme_slug=slug):
+        raise Http404
+    return Status(204, None)
+
+
 @router.get("/enterprises/{int:enterprise_id}/history", response=list[HistoryOut])
 @paginate(PageNumberPages)
 def enterprise_history(request: HttpRequest, enterprise_id: int) -> Any:
@@ -283,17 +312,21 @@ def batch_get(actor: Any, batch_id: int) -> ImportBatch:
 
 @router.post("/enterprises/imports", response={202: ImportOut})
 @decorate_view(api_upload_limit(import_limit, too_large_message))
-def import_create(request: HttpRequest, file: File[UploadedFile]) -> Status[Any]:
+def import_create(request: HttpRequest, file: File[UploadedFile], programme: Form[str] = "") -> Status[Any]:
     """Upload a CSV or XLSX file; its dry run starts at once (follow ``job_id`` at /jobs).
+
+    With ``programme`` (a programme slug) the import enrols every enterprise of the file in it.
 
     A file over the import limit (NIRYAT_IMPORT_MAX_MB) is refused with 422 on ``file`` as soon
     as it passes the limit, before any of it is kept."""
     actor = allowed(request, MANAGE_REGISTRY)
     try:
         batch = import_batch_create(actor=actor, steward=steward_for(actor), source=file,
-                                    original_name=file.name or "upload")
+                                    original_name=file.name or "upload", programme_slug=programme)
     except FileRefused as error:
         raise ValidationError({"file": [str(error)]}) from None
+    except services.RegistryError as error:
+        raise ValidationError({"programme": [str(error)]}) from None
     job = import_batch_start(actor=actor, batch=batch, dry_run=True)
     batch.refresh_from_db()
     return Status(202, {**ImportOut.from_orm(batch).dict(), "job_id": str(job.id)})

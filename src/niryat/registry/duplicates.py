@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from niryat.audit.services import record
-from niryat.registry.models import Contact, DuplicateCandidate, Enterprise
+from niryat.registry.models import Contact, DuplicateCandidate, Enrolment, Enterprise
 from niryat.registry.services import ENTERPRISE_FIELDS, RegistryError, search_text
 
 THRESHOLD = 70
@@ -124,6 +124,14 @@ def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Ente
     keep.search_text = search_text({n: getattr(keep, n) for n in ENTERPRISE_FIELDS}) + " " + merge.search_text
     keep.save()
     Contact.objects.filter(enterprise=merge).update(enterprise=keep, is_primary=False)
+    # The kept enterprise stays in every programme either was enrolled in.
+    programmes = list(Enrolment.objects.filter(enterprise=merge).exclude(
+        programme_id__in=Enrolment.objects.filter(enterprise=keep).values("programme_id"),
+    ).values_list("programme_id", "programme__slug"))
+    Enrolment.objects.bulk_create([Enrolment(enterprise=keep, programme_id=pk, created_at=timezone.now())
+                                   for pk, _slug in programmes])
+    if programmes:
+        filled["programmes"] = [None, sorted(slug for _pk, slug in programmes)]
     DuplicateCandidate.objects.filter(first__in=[keep, merge], second__in=[keep, merge]).update(
         status=DuplicateCandidate.Status.MERGED, decided_at=timezone.now())
     record(actor, action="registry.enterprise.merged", target=keep, organisation=keep.steward_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +22,7 @@ from niryat.core.models import Job
 from niryat.core.spreadsheet import spreadsheet_safe
 from niryat.core.uploads import stopped_upload, upload_limit
 from niryat.registry import selectors
+from niryat.registry.enrolments import programmes_of_steward
 from niryat.registry.importing import report
 from niryat.registry.importing.pipeline import import_limit
 from niryat.registry.importing.reading import FileRefused, template_csv
@@ -31,11 +33,19 @@ from niryat.registry.importing.services import (
 )
 from niryat.registry.models import ImportBatch, ImportProblem
 from niryat.registry.selectors import steward_for
+from niryat.registry.services import RegistryError
 from niryat.registry.views import require
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("CSV or Excel (.xlsx) file"))
+    programme = forms.ChoiceField(
+        label=gettext_lazy("Enrol the enterprises in a programme"), required=False,
+        help_text=gettext_lazy("Every enterprise of the file, new or already known, is enrolled."))
+
+    def __init__(self, *args: Any, programmes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", "—"), *programmes]  # type: ignore[attr-defined]
 
 
 def csv_line(cells: list[str]) -> str:
@@ -51,7 +61,9 @@ def csv_line(cells: list[str]) -> str:
 @login_required
 def import_upload_view(request: HttpRequest) -> HttpResponse:
     require(request.user, MANAGE_REGISTRY)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    steward = steward_for(request.user)
+    programmes = [(p.slug, p.label) for p in programmes_of_steward(steward.pk)]
+    form = UploadForm(request.POST or None, request.FILES or None, programmes=programmes)
     stopped = stopped_upload(request)
     if stopped is not None:  # over the limit: stopped while it streamed in, nothing kept
         form.full_clean()
@@ -59,10 +71,13 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = import_batch_create(actor=request.user, steward=steward_for(request.user),
-                                        source=upload, original_name=upload.name or "upload")
+            batch = import_batch_create(actor=request.user, steward=steward, source=upload,
+                                        original_name=upload.name or "upload",
+                                        programme_slug=form.cleaned_data["programme"])
         except FileRefused as error:
             form.add_error("file", str(error))
+        except RegistryError as error:
+            form.add_error("programme", str(error))
         else:
             import_batch_start(actor=request.user, batch=batch, dry_run=True)
             return redirect("registry:import-detail", batch_id=batch.pk)

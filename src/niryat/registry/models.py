@@ -132,6 +132,33 @@ class Contact(TimeStampedModel):
         return self.name or self.mobile or self.email
 
 
+class Enrolment(models.Model):
+    """That a programme works with an enterprise: the programme filter of the registry.
+
+    Made one at a time from the enterprise's page or the API, or for every row of an import
+    made for a programme (``import_batch`` then names it). The enterprise's steward runs or
+    takes part in the programme. One per programme and enterprise.
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="enrolments")
+    import_batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        db_index=False, db_constraint=False,
+    )
+    created_at = models.DateTimeField(_("enrolled at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "enterprise"], name="enrolment_unique"),
+        ]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} in {self.programme_id}"
+
+
 class ImportBatch(TimeStampedModel):
     """One file of enterprises being imported: counts, progress and how far it has got.
 

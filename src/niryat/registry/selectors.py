@@ -105,11 +105,8 @@ def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> Q
         enterprises = enterprises.filter(size_class=f.size)
     if f.steward:
         enterprises = enterprises.filter(steward__slug=f.steward)
-    if f.programme:
-        enterprises = enterprises.filter(
-            Q(steward__participations__programme__slug=f.programme)
-            | Q(steward__programmes_run__slug=f.programme)
-        ).distinct()
+    if f.programme:  # the enterprises enrolled in it (at most one enrolment each: no duplicates)
+        enterprises = enterprises.filter(enrolments__programme__slug=f.programme)
     return enterprises.select_related("district", "sector", "steward").order_by("name", "id")
 
 

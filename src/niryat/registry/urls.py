@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.enterprise_create_view, name="enterprise-create"),
     path("<int:enterprise_id>/", views.enterprise_detail_view, name="enterprise-detail"),
     path("<int:enterprise_id>/edit/", views.enterprise_edit_view, name="enterprise-edit"),
+    path("<int:enterprise_id>/programmes/", views.enterprise_enrolment_view, name="enterprise-enrolment"),
     path("duplicates/", duplicate_views.duplicate_list_view, name="duplicate-list"),
     path("duplicates/<int:candidate_id>/", duplicate_views.duplicate_detail_view,
          name="duplicate-detail"),

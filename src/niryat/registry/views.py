@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from niryat.accounts.models import OrganisationKind
 from niryat.accounts.permissions import (
@@ -23,6 +24,12 @@ from niryat.core.pagination import paginate, query_without_page
 from niryat.programmes.selectors import programme_choices
 from niryat.reference.selectors import district_choices, sector_choices
 from niryat.registry import selectors, services
+from niryat.registry.enrolments import (
+    enrolment_add,
+    enrolment_remove,
+    enterprise_programmes,
+    programmes_of_steward,
+)
 from niryat.registry.forms import (
     ADD_CONTACT,
     EnterpriseFilterForm,
@@ -134,11 +141,36 @@ def enterprise_edit_view(request: HttpRequest, enterprise_id: int) -> HttpRespon
 def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     require(request.user, VIEW_REGISTRY)
     enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+    programmes = list(enterprise_programmes(enterprise))
+    enrolled = {p.pk for p in programmes}
     context = {
         "enterprise": enterprise,
         "contacts": enterprise.contacts.all(),
         "licences": licence_labels(enterprise.other_licences),
         "history": selectors.enterprise_history(enterprise=enterprise),
         "can_manage": has_capability(request.user, MANAGE_REGISTRY),
+        "programmes": programmes,
+        "enrol_choices": [(p.slug, p.label) for p in programmes_of_steward(enterprise.steward_id)
+                          if p.pk not in enrolled],
     }
     return render(request, "registry/enterprise_detail.html", context)
+
+
+@login_required
+@require_POST
+def enterprise_enrolment_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """Enrol the enterprise in a programme of its steward, or take it out of one (``action``)."""
+    require(request.user, MANAGE_REGISTRY)
+    enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+    slug = request.POST.get("programme", "")
+    if request.POST.get("action") == "remove":
+        if enrolment_remove(actor=request.user, enterprise=enterprise, programme_slug=slug):
+            messages.success(request, _("The enterprise is taken out of the programme."))
+    else:
+        try:
+            enrolment_add(actor=request.user, enterprise=enterprise, programme_slug=slug)
+        except services.RegistryError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The enterprise is enrolled in the programme."))
+    return redirect("registry:enterprise-detail", enterprise_id=enterprise.pk)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db.models import Count
 
 from niryat.accounts.models import Membership, Organisation, User
 from niryat.audit.models import AuditEvent
 from niryat.demo.loader import DEMO_PASSWORD, ORGANISATIONS, PROGRAMMES, USERS, demo_load
 from niryat.programmes.models import Participant, Programme
+from niryat.registry.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +32,9 @@ def test_demo_load_creates_the_demo_and_a_second_load_creates_nothing() -> None:
     summary = demo_load()
     assert summary == ("demo: 11 organisations created, 7 users created, 3 programmes created; "
                        "demo registry: 10 enterprises imported, 0 rejected")
+    enrolled = dict(Enrolment.objects.values("programme__slug").annotate(n=Count("id"))
+                    .values_list("programme__slug", "n"))
+    assert enrolled == {"startup-india-alibaba": 10, "gujarat-amazon-clusters": 5}
     after_first = totals()
     assert demo_load() == ("demo: 0 organisations created, 0 users created, 0 programmes created; "
                            "demo registry: already loaded")

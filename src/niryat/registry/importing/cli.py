@@ -13,6 +13,7 @@ from niryat.registry.importing.pipeline import run_import
 from niryat.registry.importing.reading import FileRefused, estimate_rows
 from niryat.registry.importing.services import import_batch_create
 from niryat.registry.models import ImportBatch
+from niryat.registry.services import RegistryError
 
 
 def find_batch(path: Path, steward: Organisation) -> ImportBatch | None:
@@ -57,7 +58,7 @@ def _import_file(path: Path, *, dry_run: bool, programme: str, steward: str, err
             with path.open("rb") as source:
                 batch = import_batch_create(actor=None, steward=organisation, source=source,
                                             original_name=str(path.resolve()), programme_slug=programme)
-        except FileRefused as error:
+        except (FileRefused, RegistryError) as error:
             print(f"niryat import: {error}", file=sys.stderr)
             return 1
 

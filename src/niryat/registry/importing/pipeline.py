@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from niryat.audit.services import record, record_many
 from niryat.core.db import column_in, db_now, insert_rows, reserve_ids
+from niryat.registry.enrolments import enrol_imported, programme_for_steward
 from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.importing.rows import GIVEN, ROW_FIELDS, SOURCES, NewRow, contact_values
@@ -57,6 +58,13 @@ def import_workers(file_size: int) -> int:
     return configured or max(1, min(2, (os.cpu_count() or 1)))
 
 
+def batch_programme_id(batch: ImportBatch) -> int | None:
+    """The programme the batch's enterprises are enrolled in (checked when the batch was made)."""
+    if not batch.programme_slug:
+        return None
+    return programme_for_steward(batch.programme_slug, batch.steward_id).pk
+
+
 def batch_path(batch: ImportBatch) -> Path:
     return Path(settings.MEDIA_ROOT) / batch.file_path
 
@@ -69,6 +77,7 @@ class ChunkResult:
     # (key of the known enterprise, clean values, {field: [before, after]})
     changed: list[tuple[int, dict[str, Any], dict[str, list[Any]]]] = field(default_factory=list)
     unchanged: int = 0
+    unchanged_ids: list[int] = field(default_factory=list)  # to enrol them in the batch's programme
     problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, level, message
     rejected: int = 0
     first_row: int = 0
@@ -197,6 +206,7 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
         if (same_contact and tuple(values[name] for name in ENTERPRISE_FIELDS) == match[FIELDS_AT]
                 and values["other_licences"] == match.other_licences):
             result.unchanged += 1  # the usual case when a file comes again: nothing to compare further
+            result.unchanged_ids.append(match.pk)
             continue
         changes = {}
         for name in ENTERPRISE_FIELDS:
@@ -218,6 +228,7 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
             result.changed.append((match.pk, values, changes))
         else:
             result.unchanged += 1
+            result.unchanged_ids.append(match.pk)
 
 
 def _keep_what_the_row_leaves_blank(values: dict[str, Any], match: Any) -> None:
@@ -286,12 +297,19 @@ def _write_problems(batch: ImportBatch, problems: list[tuple[int, str, str, str]
                 ((batch.pk, dry_run, row, name, level, message) for row, name, level, message in problems))
 
 
-def write_chunk(batch: ImportBatch, result: ChunkResult, rows_in_chunk: int, actor: Any) -> None:
-    """Write one checked chunk, its audit events, problems, counters and cursor, atomically."""
+def write_chunk(batch: ImportBatch, result: ChunkResult, rows_in_chunk: int, actor: Any,
+                programme_id: int | None = None) -> None:
+    """Write one checked chunk, its audit events, problems, counters and cursor, atomically.
+
+    With ``programme_id`` every enterprise of the chunk (new, updated or unchanged) is
+    enrolled in that programme as well.
+    """
     with transaction.atomic():
         now = db_now()
         ids = _write_new(batch, result.new, now) if result.new else []
         updated = _write_changed(result) if result.changed else []
+        enrolled = enrol_imported(programme_id, [*ids, *(pk for pk, _v, _c in result.changed),
+                                                 *result.unchanged_ids], batch.pk, now) if programme_id else 0
         source = {"import": batch.pk, "file": batch.original_name}
         record_many(actor, action="registry.enterprise.import_updated", organisation=batch.steward_id,
                     targets=[(e, {**source, **changes})
@@ -300,7 +318,7 @@ def write_chunk(batch: ImportBatch, result: ChunkResult, rows_in_chunk: int, act
                changes={"rows": [result.first_row, result.last_row], "created": len(ids),
                         "enterprise_ids": [min(ids), max(ids)] if ids else [],
                         "updated": len(result.changed), "unchanged": result.unchanged,
-                        "rejected": result.rejected})
+                        "rejected": result.rejected, **({"enrolled": enrolled} if programme_id else {})})
         _write_problems(batch, result.problems, dry_run=False)
         ImportBatch.objects.filter(pk=batch.pk).update(
             cursor=F("cursor") + rows_in_chunk,
@@ -357,8 +375,9 @@ def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | 
             if values is not None:
                 keys.remember(values, row)
     done = skip
+    programme_id = batch_programme_id(batch)
     for chunk in checked(rows):
-        write_chunk(batch, classify(batch, chunk, keys), len(chunk), actor)
+        write_chunk(batch, classify(batch, chunk, keys), len(chunk), actor, programme_id)
         done += len(chunk)
         if progress:
             progress(done)

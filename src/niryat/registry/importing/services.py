@@ -17,6 +17,7 @@ from niryat.accounts.models import Organisation
 from niryat.audit.services import record
 from niryat.core.jobs import job_create
 from niryat.core.models import Job
+from niryat.registry.enrolments import programme_for_steward
 from niryat.registry.importing.pipeline import import_limit
 from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.models import ImportBatch
@@ -66,7 +67,13 @@ def import_batch_create(
     *, actor: Any, steward: Organisation, source: Readable, original_name: str,
     programme_slug: str = "",
 ) -> ImportBatch:
-    """Keep an uploaded file as a new import batch (nothing is imported yet)."""
+    """Keep an uploaded file as a new import batch (nothing is imported yet).
+
+    With ``programme_slug`` (a programme the steward runs or takes part in, else a
+    RegistryError) the import enrols every enterprise of the file in that programme.
+    """
+    if programme_slug:
+        programme_for_steward(programme_slug, steward.pk)
     path, size = store_upload(source, original_name)
     batch = ImportBatch.objects.create(
         steward=steward, created_by=actor if getattr(actor, "is_authenticated", False) else None,

@@ -1,10 +1,33 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from niryat.accounts.models import Organisation, OrganisationKind
+from niryat.accounts.tests.factories import member
 from niryat.registry.validation import ReferenceIndex
 
 
 @pytest.fixture
 def ref(db: None) -> ReferenceIndex:
     return ReferenceIndex.load()
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded files (imports) go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def actor() -> Any:
+    """A member of a facilitator: the usual steward of enterprises."""
+    return member(kind=OrganisationKind.FACILITATOR)
+
+
+@pytest.fixture
+def steward(actor: Any) -> Organisation:
+    return Organisation.objects.get(memberships__user=actor)

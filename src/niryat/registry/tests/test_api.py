@@ -37,24 +37,8 @@ BODY = {
 
 
 @pytest.fixture
-def actor() -> Any:
-    return member(kind=K.FACILITATOR)
-
-
-@pytest.fixture
-def steward(actor: Any) -> Organisation:
-    return Organisation.objects.get(memberships__user=actor)
-
-
-@pytest.fixture
 def api(actor: Any) -> Client:
     return token_client(actor)
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
 
 
 def fields_of(error: dict[str, Any]) -> dict[str, list[str]]:

@@ -13,11 +13,13 @@ from django.urls import reverse
 from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import member
 from niryat.audit.models import AuditEvent
+from niryat.programmes.tests.factories import ProgrammeFactory, take_part
 from niryat.registry import selectors
 from niryat.registry.duplicates import duplicate_keep_apart, duplicates_find, enterprise_merge
+from niryat.registry.enrolments import enrolment_add
 from niryat.registry.importing.pipeline import run_import
 from niryat.registry.importing.services import import_batch_create
-from niryat.registry.models import Contact, DuplicateCandidate, Enterprise
+from niryat.registry.models import Contact, DuplicateCandidate, Enrolment, Enterprise
 from niryat.registry.services import RegistryError
 from niryat.registry.tests.helpers import AHMEDABAD, VARANASI, gstin, register
 
@@ -25,16 +27,6 @@ pytestmark = pytest.mark.django_db
 K = OrganisationKind
 LIST = reverse("registry:duplicate-list")
 MOBILE = "9876543210"
-
-
-@pytest.fixture
-def actor() -> Any:
-    return member(kind=K.FACILITATOR)
-
-
-@pytest.fixture
-def steward(actor: Any) -> Organisation:
-    return Organisation.objects.get(memberships__user=actor)
 
 
 @pytest.fixture
@@ -179,6 +171,21 @@ def test_reimporting_after_a_merge_does_not_bring_the_duplicate_back(
     batch = run_import(batch.pk, dry_run=False, actor=actor)
     assert batch.new == 0
     assert selectors.enterprise_list(actor=actor).count() == 1
+
+
+def test_merge_keeps_the_programmes_of_both(actor: Any, steward: Organisation,
+                                           ganesh: tuple[Enterprise, Enterprise]) -> None:
+    keep, merge = ganesh
+    for slug in ("up-odop", "gujarat-amazon"):
+        take_part(ProgrammeFactory(slug=slug), steward)
+    enrolment_add(actor=actor, enterprise=keep, programme_slug="up-odop")
+    enrolment_add(actor=actor, enterprise=merge, programme_slug="up-odop")
+    enrolment_add(actor=actor, enterprise=merge, programme_slug="gujarat-amazon")
+    enterprise_merge(actor=actor, keep=keep, merge=merge)
+    assert set(Enrolment.objects.filter(enterprise=keep).values_list("programme__slug", flat=True)) == {
+        "up-odop", "gujarat-amazon"}
+    merged = AuditEvent.objects.get(action="registry.enterprise.merged")
+    assert merged.changes["programmes"] == [None, ["gujarat-amazon"]]
 
 
 def test_merge_refuses_what_cannot_be_merged(actor: Any, ganesh: tuple[Enterprise, Enterprise]) -> None:

@@ -58,12 +58,6 @@ def csv_file(rows: list[dict[str, str]], name: str = "district-list.csv") -> Sim
 ROWS = [row(1), row(2), row(3, mobile="12345"), row(4, gstin="=1+1", Remarks="@risky")]
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
 @pytest.fixture
 def facilitator() -> Any:
     return member(kind=K.FACILITATOR)

@@ -66,22 +66,6 @@ def csv_bytes(rows: list[dict[str, str]], columns: list[str] | None = None) -> b
     return out.getvalue().encode("utf-8")
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-@pytest.fixture
-def actor() -> Any:
-    return member(kind=OrganisationKind.FACILITATOR)
-
-
-@pytest.fixture
-def steward(actor: Any) -> Organisation:
-    return Organisation.objects.get(memberships__user=actor)
-
-
 def batch_of(actor: Any, steward: Organisation, data: bytes, name: str = "list.csv") -> ImportBatch:
     return import_batch_create(actor=actor, steward=steward, source=io.BytesIO(data), original_name=name)
 

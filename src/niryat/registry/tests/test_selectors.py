@@ -11,6 +11,7 @@ from django.http import Http404
 from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import OrganisationFactory, UserFactory, member
 from niryat.programmes.tests.factories import ProgrammeFactory, take_part
+from niryat.registry.enrolments import enrolment_add
 from niryat.registry.models import Enterprise
 from niryat.registry.selectors import EnterpriseFilter, enterprise_get, enterprise_history, enterprise_list
 from niryat.registry.tests.helpers import AGRA, AHMEDABAD, VARANASI, gstin, register
@@ -152,8 +153,11 @@ def test_filters(world: World) -> None:
     assert names(office, size="medium") == {"Shri Ganesh Handicrafts Pvt Ltd"}  # small investment, medium turnover
     assert names(office, steward="udyam-bridge") == {"Bhadohi Carpets"}
     assert names(office, steward="pragati") == set()  # not in scope, even when asked for
-    assert names(office, programme="up-odop") == {
-        "Banarasi Silk Udyog", "Shri Ganesh Handicrafts Pvt Ltd", "Bhadohi Carpets"}
+    assert names(office, programme="up-odop") == set()  # nobody enrolled yet
+    for enterprise in (world.silk, world.carpets):
+        enrolment_add(actor=None, enterprise=enterprise, programme_slug="up-odop")
+    assert names(office, programme="up-odop") == {"Banarasi Silk Udyog", "Bhadohi Carpets"}
+    assert names(world.a, programme="up-odop") == {"Banarasi Silk Udyog"}  # scope still applies
     assert names(office, q="silk", district=VARANASI, sector="textiles-apparel", size="micro",
                  steward="setu") == {"Banarasi Silk Udyog"}
     assert names(office, q="silk", district=AGRA) == set()

@@ -31,16 +31,6 @@ RAW = {
 }
 
 
-@pytest.fixture
-def actor() -> Any:
-    return member(kind=OrganisationKind.FACILITATOR)
-
-
-@pytest.fixture
-def steward(actor: Any) -> Organisation:
-    return Organisation.objects.get(memberships__user=actor)
-
-
 def cleaned(ref: ReferenceIndex, today: date = TODAY, **changes: Any) -> Any:
     return clean_enterprise({**RAW, **changes}, ref, today=today)
 
