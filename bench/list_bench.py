@@ -306,8 +306,10 @@ class Result:
         if self.queries_empty:
             queries += " (" + ", ".join(str(q) for q in sorted(self.queries_empty)) + " when nothing matches)"
         sql = statistics.median(self.sql_ms)
+        found = statistics.median(self.found)
+        matched = f"more than {COUNT_SHOWN:,}" if found > COUNT_SHOWN else f"{found:,.0f}"
         return (f"| {self.label} | {len(times)} | {statistics.median(times):.1f} | {p95(times):.1f} | {max(times):.1f} "
-                f"| {sql:.1f} | {queries} | {statistics.median(self.found):,.0f} |")
+                f"| {sql:.1f} | {queries} | {matched} |")
 
 
 HEADER = ("| scenario | requests | p50 ms | p95 ms | max ms | SQL ms (p50) | queries per request "
@@ -319,17 +321,22 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
+COUNT_SHOWN = 1_000  # lists count up to 1,000 (core.pagination); past that "more than 1,000"
+
+
 def matches(response: Any, api: bool) -> int:
-    """How many enterprises the answer says match (the API's count; the page's "N items")."""
+    """How many enterprises the answer says match (the API's count; the page's "N items");
+    ``COUNT_SHOWN`` + 1 for "more than 1,000"."""
     import re
 
     if api:
-        return int(response.json()["count"])
+        body = response.json()
+        return int(body["count"]) + (0 if body["count_exact"] else 1)
     found = re.search(r'<p class="count">([^<]*)</p>', response.content.decode())
     if not found:
         return -1
     digits = re.sub(r"[^0-9]", "", found.group(1))
-    return int(digits) if digits else -1
+    return (int(digits) if digits else -1) + (1 if found.group(1).startswith("More than") else 0)
 
 
 def measure(label: str, client: Any, url: str, params: list[dict[str, Any]], api: bool,

@@ -4,10 +4,14 @@ Apps may not import ``niryat.api`` (import-linter), so the pieces they decorate 
 views with live here; core needs only ninja for them.
 
 ``PageNumberPages`` is page-number pagination for every list endpoint:
-``?page=N&page_size=M``, answering ``{"items": [...], "count": N, "page": n,
-"page_size": m, "pages": p}``. ``page_size`` defaults to 25 and is capped at 100 (a
-larger value is served as 100, not refused); a page past the end has no items. The item
-query is skipped when the page is empty, so an empty list costs one COUNT. Use it as::
+``?page=N&page_size=M``, answering ``{"items": [...], "count": N, "count_exact": true,
+"page": n, "page_size": m, "pages": p}``. ``page_size`` defaults to 25 and is capped at 100 (a
+larger value is served as 100, not refused); a page past the end has no items. The count is
+capped as on the pages (``core.pagination``): counting stops past 1,000 items or past the
+end of the page asked for; then ``count`` is where it stopped, ``count_exact`` is false (there
+are more than ``count``) and ``pages`` is at least one more than the pages counted. A query is
+read as the pages read it: its keys (count and page in one), then the page's rows by key;
+the second query is skipped when the page is empty. Use it as::
 
     @router.get("/things", response=list[ThingOut])
     @paginate(PageNumberPages)
@@ -29,7 +33,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
-from niryat.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from niryat.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, CappedPaginator, count_limit
 from niryat.core.uploads import View, with_upload_limit
 
 
@@ -49,25 +53,28 @@ class PageNumberPages(PaginationBase):
 
     class Output(Schema):
         items: list[Any]
-        count: int
+        count: int = Field(..., description="How many items match; when count_exact is false, "
+                                            "how many were counted before counting stopped (there are more).")
+        count_exact: bool = Field(..., description="False when there are more items than count: "
+                                                   "counting stops past 1,000 or past the end of this page.")
         page: int
         page_size: int
-        pages: int
+        pages: int = Field(..., description="How many pages; at least that many when count_exact is false.")
 
     def paginate_queryset(
         self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         page: int = pagination.page
         page_size = min(int(pagination.page_size), MAX_PAGE_SIZE)
-        count = self._items_count(queryset)
+        pages = CappedPaginator(queryset, page_size, count_limit(page, page_size))
         offset = (page - 1) * page_size
-        items = list(queryset[offset : offset + page_size]) if offset < count else []
         return {
-            "items": items,
-            "count": count,
+            "items": list(pages.items_between(offset, offset + page_size)),
+            "count": pages.count if pages.exact else pages.limit,
+            "count_exact": pages.exact,
             "page": page,
             "page_size": page_size,
-            "pages": max(1, -(-count // page_size)),
+            "pages": max(1, pages.num_pages),
         }
 
 

@@ -37,9 +37,14 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     return dict(error)
 
 
-def assert_page(body: dict[str, Any], *, count: int, page: int = 1, page_size: int = 25) -> list[Any]:
-    """The body is a page of the pagination shape; returns its items."""
-    assert set(body) == {"items", "count", "page", "page_size", "pages"}
-    assert (body["count"], body["page"], body["page_size"]) == (count, page, page_size)
-    assert body["pages"] == max(1, -(-count // page_size))
+PAGE_KEYS = {"items", "count", "count_exact", "page", "page_size", "pages"}
+
+
+def assert_page(body: dict[str, Any], *, count: int, page: int = 1, page_size: int = 25,
+                exact: bool = True) -> list[Any]:
+    """The body is a page of the pagination shape; returns its items. Not ``exact``: there are
+    more than ``count`` items, so at least one page more than ``count`` fills."""
+    assert set(body) == PAGE_KEYS
+    assert (body["count"], body["count_exact"], body["page"], body["page_size"]) == (count, exact, page, page_size)
+    assert body["pages"] == max(1, -(-(count if exact else count + 1) // page_size))
     return list(body["items"])

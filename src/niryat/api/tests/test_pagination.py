@@ -9,8 +9,8 @@ from django.test import Client
 
 from niryat.accounts.tests.factories import member
 from niryat.api.api import APP_APIS
-from niryat.api.tests.helpers import API, assert_error, assert_page, session_client
-from niryat.reference.models import Country
+from niryat.api.tests.helpers import API, PAGE_KEYS, assert_error, assert_page, session_client
+from niryat.reference.models import Country, HsCode
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,21 @@ def test_a_page_past_the_end_is_empty(client: Client) -> None:
     assert body["items"] == [] and body["page"] == 99 and body["count"] == Country.objects.count()
 
 
+def test_counting_stops_past_1000_as_on_the_pages(client: Client) -> None:
+    """HS 2022 has over 5,000 entries: the count says "more than 1,000" and the pages go on."""
+    total = HsCode.objects.count()
+    assert total > 2600
+    first = client.get(f"{API}/reference/hs-codes").json()
+    assert len(assert_page(first, count=1000, exact=False)) == 25 and first["pages"] == 41
+    far = client.get(f"{API}/reference/hs-codes?page=26&page_size=100").json()  # counts to 2,600
+    assert len(assert_page(far, count=2600, page=26, page_size=100, exact=False)) == 100
+    codes = list(HsCode.objects.order_by("code").values_list("code", flat=True)[2500:2600])
+    assert [c["code"] for c in far["items"]] == codes
+    last = -(-total // 100)
+    assert_page(client.get(f"{API}/reference/hs-codes?page={last}&page_size=100").json(),
+                count=total, page=last, page_size=100)
+
+
 def test_an_empty_list_has_one_page(client: Client) -> None:
     assert_page(client.get(f"{API}/programmes").json(), count=0)
 
@@ -82,7 +97,7 @@ def test_every_list_endpoint_takes_page_and_page_size() -> None:
         assert {"page", "page_size"} <= names, path
         response = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         component = schema["components"]["schemas"][response.rsplit("/", 1)[-1]]
-        assert set(component["properties"]) == {"items", "count", "page", "page_size", "pages"}, path
+        assert set(component["properties"]) == PAGE_KEYS, path
 
 
 def test_no_endpoint_answers_a_bare_list() -> None:

@@ -15,7 +15,7 @@ from niryat.core import jobs
 from niryat.core.db import SQLITE_ENGINE, append_only_trigger_sql, connection_options
 from niryat.core.models import Job
 from niryat.core.money import format_money, minor_units, to_minor
-from niryat.core.pagination import paginate, query_without_page
+from niryat.core.pagination import KEY_LIST_LIMIT, paginate, query_without_page
 from niryat.core.selectors import job_get, job_list
 from niryat.core.spreadsheet import spreadsheet_safe
 
@@ -94,6 +94,92 @@ def test_paginate_caps_the_page_size_and_keeps_filters() -> None:
     request = RequestFactory().get("/", {"page": "2", "q": "silk", "state": "9"})
     assert len(paginate(request, list(range(1000)), per_page=10_000).object_list) == 100
     assert query_without_page(request) == "q=silk&state=9"
+
+
+def page_of(items: Any, page: str) -> Any:
+    return paginate(RequestFactory().get("/", {"page": page}), items, per_page=25)
+
+
+@pytest.mark.parametrize(("total", "exact"), [(999, True), (1000, True), (1001, False), (5000, False)])
+def test_counting_stops_past_1000(total: int, exact: bool) -> None:
+    first = page_of(list(range(total)), "1")
+    assert first.paginator.exact is exact
+    assert first.paginator.count == (total if exact else 1001)
+    assert first.has_next() and len(first) == 25
+
+
+def test_a_later_page_counts_further_and_the_last_is_exact() -> None:
+    items = list(range(2510))
+    page_40 = page_of(items, "40")  # the end of the first 1,000
+    assert (page_40.has_next(), page_40.paginator.exact, page_40.paginator.num_pages) == (True, False, 41)
+    page_41 = page_of(items, "41")  # counts to 1,026: a full page, and more after it
+    assert list(page_41) == list(range(1000, 1025)) and page_41.has_next()
+    page_101 = page_of(items, "101")  # 2,525 is past the end: the count is exact again
+    assert page_101.paginator.exact and page_101.paginator.count == 2510
+    assert list(page_101) == list(range(2500, 2510)) and not page_101.has_next()
+    assert page_of(items, "400").number == 101  # too far: the last page, as before
+
+
+@pytest.mark.django_db
+def test_a_query_is_read_as_keys_then_the_page_s_rows() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from niryat.reference.models import HsCode
+
+    codes = HsCode.objects.order_by("description", "code")
+    assert codes.count() > 5000
+    with CaptureQueriesContext(connection) as queries:
+        page = page_of(codes, "2")
+        shown = [c.code for c in page]
+    assert page.paginator.count == 1001 and not page.paginator.exact
+    assert shown == [c.code for c in codes[25:50]]
+    keys, rows = (q["sql"] for q in queries.captured_queries)
+    assert "LIMIT 1001" in keys and "ORDER BY" in keys and "COUNT" not in keys
+    assert "LIMIT" not in rows and "IN (" in rows  # the page's 25 rows by their keys
+    with CaptureQueriesContext(connection) as queries:
+        assert page_of(codes.filter(code="nothing"), "1").object_list.count() == 0
+    assert len(queries.captured_queries) == 1  # the keys; an empty page is not read
+
+
+@pytest.mark.django_db
+def test_a_far_page_is_counted_without_sorting_and_read_with_an_offset() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from niryat.reference.models import HsCode
+
+    codes = HsCode.objects.order_by("code")
+    total = codes.count()
+    last = -(-total // 25)
+    assert 401 * 25 > KEY_LIST_LIMIT > total
+    with CaptureQueriesContext(connection) as queries:  # past the end: the last page
+        page = paginate(RequestFactory().get("/", {"page": "401"}), codes, per_page=25)
+        shown = [c.code for c in page]
+    assert page.number == last and page.paginator.exact and page.paginator.count == total
+    assert shown == [c.code for c in codes[(last - 1) * 25:]]
+    count, rows = (q["sql"] for q in queries.captured_queries)
+    assert "COUNT(" in count and "ORDER BY" not in count and "OFFSET" in rows
+
+
+def render_pagination(page: Any, language: str) -> str:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(language):
+        return render_to_string("includes/pagination.html", {"page": page, "query": "q=silk"})
+
+
+def test_the_count_line_in_english_and_hindi() -> None:
+    capped = page_of(list(range(1500)), "1")
+    assert "More than 1,000 items" in render_pagination(capped, "en")
+    english = render_pagination(capped, "en")
+    assert "Page 1<" in english and 'href="?q=silk&amp;page=2"' in english
+    assert "1,000 से अधिक प्रविष्टियाँ" in render_pagination(capped, "hi")
+    assert "पृष्ठ 1<" in render_pagination(capped, "hi")
+    exact = page_of(list(range(60)), "1")
+    assert "Page 1 of 3" in render_pagination(exact, "en") and "60 items" in render_pagination(exact, "en")
+    assert "60 प्रविष्टियाँ" in render_pagination(exact, "hi")
 
 
 # jobs -----------------------------------------------------------------------------------------
