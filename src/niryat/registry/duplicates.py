@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from niryat.audit.services import record
 from niryat.registry.models import Contact, DuplicateCandidate, Enrolment, Enterprise
-from niryat.registry.services import ENTERPRISE_FIELDS, RegistryError, search_text
+from niryat.registry.services import (
+    ENTERPRISE_FIELDS,
+    RegistryError,
+    merged_search_text,
+    search_text,
+    with_merged,
+)
 
 THRESHOLD = 70
 MAX_BLOCK = 200  # a block larger than this (a common word) is not compared pairwise
@@ -121,7 +127,8 @@ def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Ente
     merge.save(update_fields=["udyam_number", "gstin", "merged_into", "updated_at"])
     for name, (_old, value) in filled.items():
         setattr(keep, name, value)
-    keep.search_text = search_text({n: getattr(keep, n) for n in ENTERPRISE_FIELDS}) + " " + merge.search_text
+    keep.search_text = with_merged(search_text({n: getattr(keep, n) for n in ENTERPRISE_FIELDS}), keep.pk,
+                                   merged_search_text([keep.pk]))  # this merge and earlier ones
     keep.save()
     Contact.objects.filter(enterprise=merge).update(enterprise=keep, is_primary=False)
     # The kept enterprise stays in every programme either was enrolled in.

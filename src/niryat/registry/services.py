@@ -39,6 +39,24 @@ def search_text(values: dict[str, Any]) -> str:
     return " ".join(str(p) for p in parts if p).lower()
 
 
+def with_merged(text: str, enterprise_id: int, merged: dict[int, str]) -> str:
+    """An enterprise's search text followed by that of the duplicates merged into it."""
+    return f"{text} {merged[enterprise_id]}" if enterprise_id in merged else text
+
+
+def merged_search_text(enterprise_ids: list[int]) -> dict[int, str]:
+    """The search text of the duplicates merged into each of these enterprises.
+
+    It is kept in the enterprise's own search text, so that a merged duplicate's numbers and
+    names still find the enterprise; every rewrite of the search text adds it again.
+    """
+    merged: dict[int, str] = {}
+    rows = Enterprise.objects.filter(merged_into_id__in=enterprise_ids).order_by("pk")
+    for kept, text in rows.values_list("merged_into_id", "search_text"):
+        merged[kept] = f"{merged[kept]} {text}" if kept in merged else text
+    return merged
+
+
 def _check_unique(values: dict[str, Any], exclude_id: int | None = None) -> None:
     for field, label in (("udyam_number", _("Udyam number")), ("gstin", _("GSTIN"))):
         value = values.get(field)
@@ -171,7 +189,8 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, cleaned: Cleaned) -
     for field, value in after.items():
         setattr(enterprise, field, value)
     enterprise.other_licences = licences_after
-    enterprise.search_text = _search_text(after, contacts_after)
+    enterprise.search_text = with_merged(_search_text(after, contacts_after), enterprise.pk,
+                                         merged_search_text([enterprise.pk]))
     enterprise.save()
     if not contacts_same:
         _save_contacts(enterprise, current, contacts_after)

@@ -36,7 +36,7 @@ from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.importing.rows import GIVEN, ROW_FIELDS, SOURCES, NewRow, contact_values
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
-from niryat.registry.services import ENTERPRISE_FIELDS, search_text
+from niryat.registry.services import ENTERPRISE_FIELDS, merged_search_text, search_text, with_merged
 from niryat.registry.validation import ReferenceIndex
 
 CHUNK_ROWS = 2000
@@ -259,6 +259,7 @@ def _write_new(batch: ImportBatch, new: list[NewRow], now: Any) -> list[int]:
 def _write_changed(result: ChunkResult) -> list[Enterprise]:
     """Apply the changes to known enterprises (rare in a large file: model instances are fine)."""
     instances = Enterprise.objects.in_bulk([pk for pk, _values, _changes in result.changed])
+    merged = merged_search_text(list(instances))
     updated: list[Enterprise] = []
     contact_updates: list[tuple[int, dict[str, str]]] = []
     for pk, values, changes in result.changed:
@@ -266,7 +267,7 @@ def _write_changed(result: ChunkResult) -> list[Enterprise]:
         for name, (_old, new_value) in changes.items():
             if not name.startswith("contact."):
                 setattr(enterprise, name, new_value)
-        enterprise.search_text = search_text({**values})
+        enterprise.search_text = with_merged(search_text(values), pk, merged)
         updated.append(enterprise)
         if any(name.startswith("contact.") for name in changes):
             contact_updates.append((pk, contact_values(values)))

@@ -20,8 +20,9 @@ from niryat.registry.enrolments import enrolment_add
 from niryat.registry.importing.pipeline import run_import
 from niryat.registry.importing.services import import_batch_create
 from niryat.registry.models import Contact, DuplicateCandidate, Enrolment, Enterprise
-from niryat.registry.services import RegistryError
+from niryat.registry.services import RegistryError, enterprise_update
 from niryat.registry.tests.helpers import AHMEDABAD, VARANASI, gstin, register
+from niryat.registry.validation import ReferenceIndex, clean_enterprise
 
 pytestmark = pytest.mark.django_db
 K = OrganisationKind
@@ -171,6 +172,29 @@ def test_reimporting_after_a_merge_does_not_bring_the_duplicate_back(
     batch = run_import(batch.pk, dry_run=False, actor=actor)
     assert batch.new == 0
     assert selectors.enterprise_list(actor=actor).count() == 1
+
+
+def test_a_merged_duplicates_number_still_finds_the_kept_one_after_edits_and_imports(
+        actor: Any, steward: Organisation, ref: ReferenceIndex) -> None:
+    keep = register(actor, steward, name="Ganesh Handicrafts", udyam_number="UDYAM-UP-65-0000001",
+                    district_lgd_code=str(VARANASI))
+    first = register(actor, steward, name="Ganesh Handicraft", udyam_number="UDYAM-UP-65-0000002")
+    second = register(actor, steward, name="Ganesh Hastshilp", udyam_number="UDYAM-UP-65-0000003")
+    enterprise_merge(actor=actor, keep=keep, merge=first)
+    enterprise_merge(actor=actor, keep=keep, merge=second)  # the first merge's alias stays too
+
+    def found(q: str) -> list[int]:
+        return [e.pk for e in selectors.enterprise_list(actor=actor, filters=selectors.EnterpriseFilter(q=q))]
+    assert found("UDYAM-UP-65-0000002") == found("UDYAM-UP-65-0000003") == found("hastshilp") == [keep.pk]
+    keep.refresh_from_db()
+    cleaned = clean_enterprise({"name": "Ganesh Handicrafts Pvt Ltd", "udyam_number": "UDYAM-UP-65-0000001",
+                                "district_lgd_code": str(VARANASI)}, ref)
+    enterprise_update(actor=actor, enterprise=keep, cleaned=cleaned)
+    assert found("UDYAM-UP-65-0000002") == found("UDYAM-UP-65-0000003") == [keep.pk]
+    data = b"udyam_number,name,district_lgd_code,pincode\nUDYAM-UP-65-0000001,Ganesh Handicrafts,187,221001\n"
+    batch = import_batch_create(actor=actor, steward=steward, source=io.BytesIO(data), original_name="pin.csv")
+    assert run_import(batch.pk, dry_run=False, actor=actor).updated == 1
+    assert found("UDYAM-UP-65-0000002") == found("UDYAM-UP-65-0000003") == [keep.pk]
 
 
 def test_merge_keeps_the_programmes_of_both(actor: Any, steward: Organisation,
