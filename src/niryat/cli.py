@@ -173,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     enterprises = imp_sub.add_parser("enterprises", help="a file of MSMEs (see the template)")
     enterprises.add_argument("file")
     enterprises.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
-    enterprises.add_argument("--programme", default="", help="programme slug: its office is the steward")
+    enterprises.add_argument("--programme", default="", help="programme slug: every enterprise of the file is enrolled "
+                             "in it (and its office is the steward unless --steward names one)")
     enterprises.add_argument("--steward", default="", help="slug of the organisation the rows belong to")
     enterprises.add_argument(
         "--errors", default="", help="write the rejected rows with their errors here (.csv or .xlsx)"
