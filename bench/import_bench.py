@@ -48,6 +48,13 @@ def run_step(env: dict[str, str], *args: str) -> tuple[float, int, int, str]:
     return figures["s"], int(figures["rss"]) // 1024, int(figures["workers"]) // 1024, result.stdout.strip()
 
 
+def checking_workers(file_size: int) -> int:
+    """How many checking workers the import starts for this file (as ``pipeline.import_workers``)."""
+    if file_size < int(os.environ.get("NIRYAT_IMPORT_PARALLEL_MB", "8")) * 1024 * 1024:
+        return 0
+    return int(os.environ.get("NIRYAT_IMPORT_WORKERS") or 0) or max(1, min(2, os.cpu_count() or 1))
+
+
 def copy_baseline(path: Path) -> float | None:
     """Seconds to COPY the file into a bare table (PostgreSQL only)."""
     url = os.environ.get("DATABASE_URL", "")
@@ -88,8 +95,10 @@ def main() -> None:
         errors = work / f"errors-{len(extra)}.csv"  # the error report is part of "end to end"
         seconds, rss, workers, output = run_step(env, "import", "enterprises", str(data), "--steward", STEWARD,
                                                  "--errors", str(errors), *extra)
+        count = checking_workers(data.stat().st_size) if workers else 0
         line = (f"{label}: {seconds:.1f} s = {args.rows / seconds:,.0f} rows/s, peak {rss} MB"
-                f" (+ {workers} MB per checking worker) — {output.splitlines()[0]}")
+                f" + {count} checking workers × {workers} MB = {rss + count * workers} MB at most"
+                f" — {output.splitlines()[0]}")
         if baseline:
             line += f" — {seconds / baseline:.0f}× the COPY time"
         print(line)
