@@ -5,8 +5,7 @@ Business code never asks which database it runs on; it calls a function here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -23,32 +22,6 @@ SQLITE_PRAGMAS = (
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA mmap_size=134217728;"
 )
-
-
-BULK_CACHE_MB = 64  # SQLite's page cache while a bulk write runs (the default is 2 MB)
-
-
-@contextmanager
-def bulk_write_cache(megabytes: int = BULK_CACHE_MB) -> Iterator[None]:
-    """A larger page cache on SQLite for the duration of a bulk write.
-
-    Inserting a million rows updates several B-tree indexes at random places; with SQLite's
-    default 2 MB cache their pages are written out and read back over and over (a 200,000-row
-    import took 2.5 times as long, docs/benchmarks.md). PostgreSQL has its shared buffers:
-    nothing to do there.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size=-{int(megabytes) * 1024}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size={int(before)}")
 
 
 def connection_options(engine: str) -> dict[str, object]:
