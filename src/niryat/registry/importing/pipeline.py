@@ -36,7 +36,13 @@ from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.importing.rows import GIVEN, ROW_FIELDS, SOURCES, NewRow, contact_values
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
-from niryat.registry.services import ENTERPRISE_FIELDS, merged_search_text, search_text, with_merged
+from niryat.registry.services import (
+    ENTERPRISE_FIELDS,
+    RegistryError,
+    merged_search_text,
+    search_text,
+    with_merged,
+)
 from niryat.registry.validation import ReferenceIndex
 
 CHUNK_ROWS = 2000
@@ -346,6 +352,9 @@ def run_import(batch_id: int, *, dry_run: bool, actor: Any = None, progress: Pro
     except FileRefused as error:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(error))
         raise
+    except RegistryError as error:  # the steward no longer takes part in the batch's programme
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(error))
+        raise FileRefused(str(error)) from error
 
 
 def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | None) -> ImportBatch:

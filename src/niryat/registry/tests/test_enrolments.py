@@ -15,13 +15,14 @@ from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import OrganisationFactory, member
 from niryat.api.tests.helpers import API, assert_error, token_client
 from niryat.audit.models import AuditEvent
-from niryat.programmes.models import Programme
+from niryat.programmes.models import Participant, Programme
 from niryat.programmes.tests.factories import ProgrammeFactory, take_part
 from niryat.registry.enrolments import enrolment_add, enrolment_remove
 from niryat.registry.importing.cli import import_file
 from niryat.registry.importing.pipeline import run_import
+from niryat.registry.importing.reading import FileRefused
 from niryat.registry.importing.services import import_batch_create
-from niryat.registry.models import Enrolment, ImportBatch
+from niryat.registry.models import Enrolment, Enterprise, ImportBatch
 from niryat.registry.selectors import EnterpriseFilter, enterprise_list
 from niryat.registry.services import RegistryError
 from niryat.registry.tests.helpers import VARANASI, register
@@ -132,6 +133,18 @@ def test_an_import_for_a_programme_of_others_is_refused_before_the_file_is_kept(
         import_batch_create(actor=actor, steward=steward, source=io.BytesIO(rows(1)),
                             original_name="odop.csv", programme_slug="elsewhere")
     assert not media.exists() or not any(media.rglob("*.csv"))
+
+
+def test_an_import_whose_programme_the_steward_has_left_fails_and_writes_nothing(
+        actor: Any, steward: Organisation, odop: Programme) -> None:
+    batch = import_batch_create(actor=actor, steward=steward, source=io.BytesIO(rows(1)),
+                                original_name="odop.csv", programme_slug="up-odop")
+    Participant.objects.filter(programme=odop, organisation=steward).delete()  # left before the import ran
+    with pytest.raises(FileRefused, match="is not a programme this organisation runs or takes part in"):
+        run_import(batch.pk, dry_run=False, actor=actor)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and "up-odop" in batch.message
+    assert not Enterprise.objects.exists() and not Enrolment.objects.exists()
 
 
 def test_the_command_line_import_with_a_programme(steward: Organisation, odop: Programme, tmp_path: Path,
