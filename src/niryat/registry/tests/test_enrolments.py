@@ -203,7 +203,10 @@ def test_the_upload_page_offers_the_stewards_programmes(actor: Any, steward: Org
     assert form.fields["programme"].choices == [("", "—"), ("up-odop", odop.label)]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(upload, {"file": SimpleUploadedFile("odop.csv", rows(1)), "programme": "up-odop"})
-    assert ImportBatch.objects.get().programme_slug == "up-odop"
+    batch = ImportBatch.objects.get()
+    assert batch.programme_slug == "up-odop"
+    page = client.get(reverse("registry:import-detail", args=[batch.pk])).content.decode()
+    assert "Every enterprise of this file is enrolled in the programme up-odop." in page
 
 
 def test_the_api_enrols_lists_and_takes_out(actor: Any, steward: Organisation, odop: Programme,
