@@ -9,16 +9,18 @@ the square of the registry. Within a block, names are compared after ``name_key`
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 from itertools import combinations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from niryat.audit.services import record
+from niryat.core.db import column_in
 from niryat.registry.models import Contact, DuplicateCandidate, Enrolment, Enterprise
 from niryat.registry.services import (
     ENTERPRISE_FIELDS,
@@ -30,6 +32,12 @@ from niryat.registry.services import (
 
 THRESHOLD = 70
 MAX_BLOCK = 200  # a block larger than this (a common word) is not compared pairwise
+LOAD_CHUNK = 5000
+# The first word of a name key (the whole key when it is one word), as the database computes it.
+FIRST_WORD = Case(
+    When(name_key__contains=" ", then=Substr("name_key", 1, StrIndex("name_key", Value(" ")) - 1)),
+    default=F("name_key"),
+)
 
 
 def name_similarity(a: str, b: str) -> int:
@@ -60,35 +68,53 @@ def score_pair(a: dict[str, Any], b: dict[str, Any]) -> tuple[int, list[str]]:
     return min(score, 100), reasons
 
 
+def _small_blocks(live: QuerySet[Enterprise]) -> dict[tuple[Any, ...], list[int]]:
+    """The blocks with 2 to MAX_BLOCK members, block key → enterprise ids: the only ones compared.
+
+    Counted by the database (window counts over each block key), so a million-row registry
+    is not read into memory to find the few thousand rows that can have a duplicate.
+    """
+    between = {"n__gte": 2, "n__lte": MAX_BLOCK}
+    by_name = (live.exclude(name_key="").filter(district_id__isnull=False).annotate(word=FIRST_WORD)
+               .annotate(n=Window(Count("id"), partition_by=[F("district_id"), F("word")])).filter(**between))
+    by_pan = live.exclude(pan="").annotate(n=Window(Count("id"), partition_by=[F("pan")])).filter(**between)
+    by_mobile = (Contact.objects.filter(is_primary=True, enterprise__merged_into__isnull=True).exclude(mobile="")
+                 .annotate(n=Window(Count("id"), partition_by=[F("mobile")])).filter(**between))
+    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for pk, district, word in by_name.values_list("id", "district_id", "word"):
+        blocks[("n", district, word)].append(pk)
+    for pk, pan in by_pan.values_list("id", "pan"):
+        blocks[("p", pan)].append(pk)
+    for pk, mobile in by_mobile.values_list("enterprise_id", "mobile"):
+        blocks[("m", mobile)].append(pk)
+    return blocks
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def duplicates_find(enterprise_ids: Iterable[int] | None = None) -> int:
     """Refresh open candidates among live enterprises (all, or those in ``enterprise_ids``' blocks).
 
     Decided pairs stay as decided. Returns the number of open candidates stored.
     """
-    live = Enterprise.objects.filter(merged_into__isnull=True)
-    rows: dict[int, dict[str, Any]] = {
-        row["id"]: dict(row) for row in live.values("id", "name_key", "district_id", "pan")
-    }
-    mobiles = dict(Contact.objects.filter(enterprise__in=live, is_primary=True).exclude(mobile="")
-                   .values_list("enterprise_id", "mobile"))
-    blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for pk, row in rows.items():
-        row["mobile"] = mobiles.get(pk, "")
-        first_word = row["name_key"].split(" ", 1)[0] if row["name_key"] else ""
-        if row["mobile"]:
-            blocks[("m", row["mobile"])].append(pk)
-        if first_word and row["district_id"]:
-            blocks[("n", row["district_id"], first_word)].append(pk)
-        if row["pan"]:
-            blocks[("p", row["pan"])].append(pk)
+    blocks = _small_blocks(Enterprise.objects.filter(merged_into__isnull=True))
+    ids = sorted({pk for members in blocks.values() for pk in members})
+    rows: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids, LOAD_CHUNK):
+        rows.update((row["id"], dict(row, mobile="")) for row in Enterprise.objects.filter(column_in("id", chunk))
+                    .values("id", "name_key", "district_id", "pan"))
+        for pk, mobile in (Contact.objects.filter(column_in("enterprise_id", chunk), is_primary=True)
+                           .exclude(mobile="").values_list("enterprise_id", "mobile")):
+            rows[pk]["mobile"] = mobile
     wanted = set(enterprise_ids) if enterprise_ids is not None else None
     found: dict[tuple[int, int], tuple[int, list[str]]] = {}
     for members in blocks.values():
-        if len(members) < 2 or len(members) > MAX_BLOCK:
-            continue
         if wanted is not None and not wanted.intersection(members):
             continue
-        for x, y in combinations(sorted(members), 2):
+        for x, y in combinations(sorted(set(members)), 2):
             if (x, y) in found:
                 continue
             score, reasons = score_pair(rows[x], rows[y])

@@ -14,7 +14,7 @@ from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import member
 from niryat.audit.models import AuditEvent
 from niryat.programmes.tests.factories import ProgrammeFactory, take_part
-from niryat.registry import selectors
+from niryat.registry import duplicates, selectors
 from niryat.registry.duplicates import duplicate_keep_apart, duplicates_find, enterprise_merge
 from niryat.registry.enrolments import enrolment_add
 from niryat.registry.importing.pipeline import run_import
@@ -83,6 +83,24 @@ def test_other_district_and_other_mobile_are_not_candidates(actor: Any, steward:
     register(actor, steward, name="Kashi Leather Goods", district_lgd_code=str(VARANASI), mobile=MOBILE)
     duplicates_find()
     assert pairs() == {(first.pk, second.pk)}
+
+
+def test_only_small_blocks_are_read_and_compared(actor: Any, steward: Organisation,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database counts the blocks; a block over MAX_BLOCK (a common first word) is left out."""
+    monkeypatch.setattr(duplicates, "MAX_BLOCK", 2)
+    pair = [register(actor, steward, name=name, district_lgd_code=str(AHMEDABAD))
+            for name in ("Laxmi Brass Works", "Laxmi Brass Works Pvt Ltd")]
+    crowd = [register(actor, steward, name=f"Kashi Silk Weavers {n}", district_lgd_code=str(VARANASI))
+             for n in ("One", "Two", "Three")]
+    alone = register(actor, steward, name="Ganga", district_lgd_code=str(VARANASI))  # a one-word name key
+    twin = register(actor, steward, name="Ganga", district_lgd_code=str(AHMEDABAD))
+    blocks = duplicates._small_blocks(Enterprise.objects.filter(merged_into__isnull=True))
+    assert {key: sorted(members) for key, members in blocks.items()} == {
+        ("n", AHMEDABAD, pair[0].name_key.split()[0]): [pair[0].pk, pair[1].pk]}
+    assert not {e.pk for e in (*crowd, alone, twin)} & {pk for members in blocks.values() for pk in members}
+    duplicates_find()
+    assert pairs() == {(pair[0].pk, pair[1].pk)}
 
 
 def test_finding_again_keeps_one_row_per_pair(ganesh: tuple[Enterprise, Enterprise]) -> None:
