@@ -4,7 +4,8 @@
     .venv/bin/python tools/with_postgres.py .venv/bin/python bench/import_bench.py --rows 1000000
 
 Prints rows/s for the dry run, the first import and the re-import of the same file
-(nothing changes), and the peak memory of each run (each runs in its own process). On
+(nothing changes), and the peak memory of each run (each runs in its own process); then
+the time and memory of a duplicate search over the imported registry. On
 PostgreSQL it also loads the same file into a bare table with COPY (what `psql \\copy`
 does) in the same run and reports the ratio.
 """
@@ -14,9 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -24,18 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 STEWARD = "up-epb"
 
 
-def run_step(env: dict[str, str], *args: str) -> tuple[float, int, int, str]:
-    """Run one `niryat` step in a child process.
+def run_child(env: dict[str, str], body: str) -> tuple[float, int, int, str]:
+    """Run ``body`` (Python statements that set ``rc``, the exit status) in a child process.
 
-    Returns seconds, the peak RSS (MB) of the importing process, the peak RSS of its largest
-    checking worker (0 if none ran), and the output.
+    Returns seconds, the peak RSS (MB) of the child, the peak RSS of its largest own child
+    (a checking worker; 0 if none ran), and the output.
     """
     code = (
-        "import json, resource, sys, time\n"
-        "from niryat.cli import main\n"
+        "import json, os, resource, sys, time\n"
         "if __name__ == '__main__':\n"
         "    t = time.perf_counter()\n"
-        f"    rc = main({list(args)!r})\n"
+        f"{textwrap.indent(textwrap.dedent(body), '    ')}\n"
         "    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "    print(json.dumps({'s': time.perf_counter() - t, 'rss': rss, 'workers': workers}), file=sys.stderr)\n"
@@ -43,9 +45,25 @@ def run_step(env: dict[str, str], *args: str) -> tuple[float, int, int, str]:
     )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise SystemExit(f"step {args} failed:\n{result.stdout}\n{result.stderr}")
+        raise SystemExit(f"{body} failed:\n{result.stdout}\n{result.stderr}")
     figures = json.loads(result.stderr.strip().splitlines()[-1])
     return figures["s"], int(figures["rss"]) // 1024, int(figures["workers"]) // 1024, result.stdout.strip()
+
+
+def run_step(env: dict[str, str], *args: str) -> tuple[float, int, int, str]:
+    """One `niryat` command in a child process (see ``run_child``)."""
+    return run_child(env, f"from niryat.cli import main\nrc = main({list(args)!r})")
+
+
+# The duplicate search over the imported registry, as the "look for duplicates" button runs it.
+FIND_DUPLICATES = """
+    import django
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "niryat.config.settings")
+    django.setup()
+    from niryat.registry.duplicates import duplicates_find
+    print(duplicates_find(), "open candidates")
+    rc = 0
+"""
 
 
 def checking_workers(file_size: int) -> int:
@@ -102,6 +120,9 @@ def main() -> None:
         if baseline:
             line += f" — {seconds / baseline:.0f}× the COPY time"
         print(line)
+    seconds, rss, _workers, output = run_child(env, FIND_DUPLICATES)
+    print(f"duplicate search over the registry: {seconds:.1f} s, peak {rss} MB — {output}")
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
