@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from niryat.accounts.permissions import MANAGE_REGISTRY
+from niryat.core.htmx import render_page_or_partial
 from niryat.core.pagination import paginate
 from niryat.registry import duplicates, selectors
 from niryat.registry.services import ENTERPRISE_FIELDS, RegistryError
@@ -29,11 +31,14 @@ COMPARED = {
 def duplicate_list_view(request: HttpRequest) -> HttpResponse:
     require(request.user, MANAGE_REGISTRY)
     if request.method == "POST":
-        count = duplicates.duplicates_find()
-        messages.info(request, _("%(count)d possible duplicates found.") % {"count": count})
+        with transaction.atomic():  # the search starts once the job is saved
+            duplicates.duplicates_search_start(actor=request.user)
+        messages.info(request, _("Looking for duplicates; the list below fills in when the search is done."))
         return redirect("registry:duplicate-list")
-    page = paginate(request, selectors.duplicate_list(actor=request.user))
-    return render(request, "registry/duplicate_list.html", {"page": page})
+    job = duplicates.duplicates_search_latest(actor=request.user)
+    context = {"page": paginate(request, selectors.duplicate_list(actor=request.user)), "job": job,
+               "running": job is not None and not job.is_finished}
+    return render_page_or_partial(request, "registry/duplicate_list.html", "results", context)
 
 
 @login_required

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from niryat.audit.services import record
 from niryat.core.db import column_in
+from niryat.core.jobs import job_create
+from niryat.core.models import Job
 from niryat.registry.models import Contact, DuplicateCandidate, Enrolment, Enterprise
 from niryat.registry.services import (
     ENTERPRISE_FIELDS,
@@ -184,3 +186,23 @@ def duplicate_keep_apart(*, actor: Any, candidate: DuplicateCandidate) -> Duplic
     record(actor, action="registry.duplicate.kept_apart", target=candidate.first,
            organisation=candidate.first.steward_id, changes={"other": [None, candidate.second_id]})
     return candidate
+
+
+DUPLICATE_SEARCH = "registry.duplicates"
+
+
+def duplicates_search_start(*, actor: Any) -> Job:
+    """Start the duplicate search in the background; a search already waiting or running is reused."""
+    from niryat.registry.tasks import duplicates_search
+
+    running = Job.objects.filter(kind=DUPLICATE_SEARCH,
+                                 status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).first()
+    if running is not None:
+        return running
+    return job_create(actor=actor, kind=DUPLICATE_SEARCH, task=duplicates_search,
+                      label="Look for duplicates", parameters={})
+
+
+def duplicates_search_latest(*, actor: Any) -> Job | None:
+    """The actor's latest duplicate search, to show how it went."""
+    return Job.objects.filter(kind=DUPLICATE_SEARCH, owner=actor).order_by("-created_at").first()

@@ -1,4 +1,4 @@
-"""Background work of the registry: import runs."""
+"""Background work of the registry: import runs and the duplicate search."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django_tasks import task
 
 from niryat.core.jobs import job_failed, job_progress, job_started, job_succeeded
 from niryat.core.models import Job
+from niryat.registry.duplicates import duplicates_find
 from niryat.registry.importing.pipeline import batch_path, run_import
 from niryat.registry.importing.reading import FileRefused, estimate_rows
 from niryat.registry.models import ImportBatch
@@ -34,3 +35,17 @@ def import_run(job_id: str) -> None:
     job_progress(job_id, batch.rows_read, batch.rows_read)
     job_succeeded(job_id, message=f"{batch.new} new, {batch.updated} updated, "
                                    f"{batch.unchanged} unchanged, {batch.rejected} rejected")
+
+
+@task()
+def duplicates_search(job_id: str) -> None:
+    """Look for duplicates over the registry (derived data: running it again is harmless)."""
+    if job_started(job_id, total=1) is None:
+        return
+    try:
+        found = duplicates_find()
+    except Exception as error:
+        job_failed(job_id, f"{type(error).__name__}: {error}")
+        raise
+    job_progress(job_id, 1, 1)
+    job_succeeded(job_id, message=f"{found} possible duplicates found")

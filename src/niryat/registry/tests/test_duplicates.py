@@ -13,6 +13,7 @@ from django.urls import reverse
 from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import member
 from niryat.audit.models import AuditEvent
+from niryat.core.models import Job
 from niryat.programmes.tests.factories import ProgrammeFactory, take_part
 from niryat.registry import duplicates, selectors
 from niryat.registry.duplicates import duplicate_keep_apart, duplicates_find, enterprise_merge
@@ -304,11 +305,26 @@ def test_the_list_and_the_comparison(actor: Any, candidate: DuplicateCandidate) 
     assert decide(candidate) in html and 'value="apart"' in html
 
 
-def test_looking_again_from_the_page(actor: Any, ganesh: tuple[Enterprise, Enterprise]) -> None:
-    response = client_for(actor).post(LIST, follow=True)
+def test_looking_again_from_the_page_runs_in_the_background(
+        actor: Any, ganesh: tuple[Enterprise, Enterprise], django_capture_on_commit_callbacks: Any) -> None:
+    client = client_for(actor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(LIST, follow=True)
     assert response.status_code == 200
-    assert "1 possible duplicates found." in response.content.decode()
+    assert "Looking for duplicates; the list below fills in when the search is done." in response.content.decode()
     assert DuplicateCandidate.objects.count() == 1
+    job = Job.objects.get(kind="registry.duplicates")
+    assert job.status == Job.Status.SUCCEEDED and job.message == "1 possible duplicates found"
+    page = client.get(LIST)
+    assert "Last searched" in page.content.decode() and not page.context["running"]
+
+
+def test_a_search_waiting_or_running_is_not_started_twice(actor: Any) -> None:
+    first = duplicates.duplicates_search_start(actor=actor)
+    assert duplicates.duplicates_search_start(actor=actor) == first
+    page = client_for(actor).get(LIST, headers={"HX-Request": "true"})
+    assert page.context["running"] and 'hx-trigger="every 2s"' in page.content.decode()
+    assert "<html" not in page.content.decode()  # htmx gets only the results
 
 
 @pytest.mark.parametrize("decision", ["keep_first", "keep_second"])
