@@ -1,9 +1,8 @@
 """Finding enterprises entered twice, and merging them.
 
-Candidates come from blocks that real duplicates share — the same mobile number, the same
-PAN, or the same district and first name word (or first characters, when a common first
-word makes a block too big) — so the work grows with the block sizes, not with the square
-of the registry. Within a block, names are compared after ``name_key``
+Candidates come from blocks that real duplicates share — the same mobile number, or the
+same district and first name word — so the work grows with the block sizes, not with
+the square of the registry. Within a block, names are compared after ``name_key``
 (transliteration, legal words dropped) by word overlap and character similarity.
 """
 
@@ -41,10 +40,6 @@ FIRST_WORD = Case(
     When(name_key__contains=" ", then=Substr("name_key", 1, StrIndex("name_key", Value(" ")) - 1)),
     default=F("name_key"),
 )
-# A longer start of the name key: it splits a block of a common first word ("shri", "kashi")
-# that is over MAX_BLOCK into blocks of the same first words ("shri ganesh h…").
-PREFIX = 14
-NAME_START = Substr("name_key", 1, PREFIX)
 
 
 def name_similarity(a: str, b: str) -> int:
@@ -84,16 +79,12 @@ def _small_blocks(live: QuerySet[Enterprise]) -> dict[tuple[Any, ...], list[int]
     between = {"n__gte": 2, "n__lte": MAX_BLOCK}
     by_name = (live.exclude(name_key="").filter(district_id__isnull=False).annotate(word=FIRST_WORD)
                .annotate(n=Window(Count("id"), partition_by=[F("district_id"), F("word")])).filter(**between))
-    by_start = (live.exclude(name_key="").filter(district_id__isnull=False).annotate(start=NAME_START)
-                .annotate(n=Window(Count("id"), partition_by=[F("district_id"), F("start")])).filter(**between))
     by_pan = live.exclude(pan="").annotate(n=Window(Count("id"), partition_by=[F("pan")])).filter(**between)
     by_mobile = (Contact.objects.filter(is_primary=True, enterprise__merged_into__isnull=True).exclude(mobile="")
                  .annotate(n=Window(Count("id"), partition_by=[F("mobile")])).filter(**between))
     blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for pk, district, word in by_name.values_list("id", "district_id", "word"):
         blocks[("n", district, word)].append(pk)
-    for pk, district, start in by_start.values_list("id", "district_id", "start"):
-        blocks[("s", district, start)].append(pk)
     for pk, pan in by_pan.values_list("id", "pan"):
         blocks[("p", pan)].append(pk)
     for pk, mobile in by_mobile.values_list("enterprise_id", "mobile"):
