@@ -48,13 +48,12 @@ def chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
 def check_chunk(rows: list[Numbered], mapping: dict[int, str], ref: ReferenceIndex,
                 today: date) -> list[CheckedRow]:
     """Check rows of cells (columns named by ``mapping``); plain tuples travel cheaply."""
-    from niryat.registry.importing.reading import LICENCE_COLUMN_KINDS, record
+    from niryat.registry.importing.reading import LICENCE_COLUMNS, record
     from niryat.registry.importing.rows import GIVEN, new_rows
     from niryat.registry.licences import clean_other_licences
     from niryat.registry.validation import clean_enterprise
 
-    licence_columns = [(f"licence_{kind}", kind) for kind in LICENCE_COLUMN_KINDS
-                       if f"licence_{kind}" in mapping.values()]
+    licence_columns = [(column, kind) for column, kind in LICENCE_COLUMNS.items() if column in mapping.values()]
     checked: list[CheckedRow] = []
     for number, cells in rows:
         raw = record(mapping, cells)

@@ -102,23 +102,19 @@ class FileKeys:
     udyam: dict[int, int] = field(default_factory=dict)
     gstin: dict[int, int] = field(default_factory=dict)
 
-    @staticmethod
-    def _keys(values: dict[str, Any]) -> tuple[tuple[str, int | None], tuple[str, int | None]]:
+    def claim(self, values: dict[str, Any], row: int) -> tuple[str, int] | None:
+        """The (field, earlier row) holding one of the row's identifiers; else remember them."""
         udyam, gstin = values.get("udyam_number"), values.get("gstin")
         # UDYAM-XX-00-0000000: the prefix and the hyphens are the same in every valid number.
-        return (("udyam_number", int(udyam[6:].replace("-", ""), 36) if udyam else None),
-                ("gstin", int(gstin, 36) if gstin else None))
-
-    def clash(self, values: dict[str, Any], row: int) -> tuple[str, int] | None:
-        for (name, key), seen in zip(self._keys(values), (self.udyam, self.gstin), strict=True):
-            if key is not None and seen.get(key, row) != row:
+        keys = [(name, key, seen) for name, key, seen in (
+            ("udyam_number", int(udyam[6:].replace("-", ""), 36) if udyam else None, self.udyam),
+            ("gstin", int(gstin, 36) if gstin else None, self.gstin)) if key is not None]
+        for name, key, seen in keys:
+            if seen.get(key, row) != row:
                 return name, seen[key]
+        for _name, key, seen in keys:
+            seen[key] = row
         return None
-
-    def remember(self, values: dict[str, Any], row: int) -> None:
-        for (_name, key), seen in zip(self._keys(values), (self.udyam, self.gstin), strict=True):
-            if key is not None:
-                seen.setdefault(key, row)
 
 
 def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> ChunkResult:
@@ -127,7 +123,7 @@ def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> Chun
     problems = result.problems
     checked: list[tuple[int, dict[str, Any], NewRow]] = []
     for row, values, found, prepared in rows:
-        clash = keys.clash(values, row) if values is not None else None
+        clash = keys.claim(values, row) if values is not None else None
         if clash:
             label = _("Udyam number") if clash[0] == "udyam_number" else _("GSTIN")
             found.append((clash[0], "error", _("The same %(label)s is in row %(row)d of this file.")
@@ -137,7 +133,6 @@ def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> Chun
         if values is None or prepared is None or clash:
             result.rejected += 1
             continue
-        keys.remember(values, row)
         checked.append((row, values, prepared))
 
     udyams = [v["udyam_number"] for _, v, _p in checked if v["udyam_number"]]
@@ -243,7 +238,7 @@ def _keep_what_the_row_leaves_blank(values: dict[str, Any], match: Any) -> None:
     for name, sources in SOURCES.items():
         if not given.issuperset(sources):
             values[name] = getattr(match, name)
-    if "size_as_of" not in given and (values["investment_paise"], values["turnover_paise"]) == (
+    if not values["size_as_of_given"] and (values["investment_paise"], values["turnover_paise"]) == (
             match.investment_paise, match.turnover_paise):
         values["size_as_of"] = match.size_as_of  # the same figures again: not a change of date
         values["size_class"] = match.size_class
@@ -383,7 +378,7 @@ def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | 
     for chunk in checked(islice(rows, skip)):
         for row, values, _problems, _prepared in chunk:
             if values is not None:
-                keys.remember(values, row)
+                keys.claim(values, row)
     done = skip
     programme_id = batch_programme_id(batch)
     for chunk in checked(rows):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from niryat.registry.licences import LICENCE_KINDS
 
-LICENCE_COLUMN_KINDS = list(LICENCE_KINDS)  # a column licence_<kind> per kind, e.g. licence_bis
+LICENCE_COLUMNS = {f"licence_{kind}": kind for kind in LICENCE_KINDS}  # a column per kind: licence_bis
 
 # Accepted column names (after normalising: lower case, spaces and dashes to underscores)
 # and the field each one fills.
@@ -42,13 +42,13 @@ COLUMNS = {
     "investment": "investment", "turnover": "turnover", "year_started": "year_started",
     "export_experience": "export_experience", "export_markets": "export_markets",
     "size_as_of": "size_as_of", "figures_as_of": "size_as_of",
-    **{f"licence_{kind}": f"licence_{kind}" for kind in LICENCE_COLUMN_KINDS},
+    **{column: column for column in LICENCE_COLUMNS},
 }
 TEMPLATE_COLUMNS = [
     "udyam_number", "name", "name_hi", "gstin", "pan", "district_lgd_code", "sector", "mobile",
     "email", "pincode", "trade_name", "trade_name_hi", "iec", "fssai", "address", "contact_name",
     "investment", "turnover", "size_as_of", "year_started", "export_experience", "export_markets",
-    *(f"licence_{kind}" for kind in LICENCE_COLUMN_KINDS),
+    *LICENCE_COLUMNS,
 ]
 XLSX_MAX_RATIO = 100  # uncompressed / compressed, per member
 XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 1 GiB in all
