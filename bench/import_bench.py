@@ -5,7 +5,9 @@
 
 Prints rows/s for the dry run, the first import and the re-import of the same file
 (nothing changes), and the peak memory of each run (each runs in its own process); then
-the time and memory of a duplicate search over the imported registry. On
+the write floor (``write_floor.py``: the database alone storing the imported rows again, the
+least time any import of the file can take here), and the time and memory of a duplicate
+search over the imported registry. On
 PostgreSQL it also loads the same file into a bare table with COPY (what `psql \\copy`
 does) in the same run and reports the ratio.
 """
@@ -65,6 +67,17 @@ FIND_DUPLICATES = """
     rc = 0
 """
 
+# The floor: the database storing the same enterprises again, with no Python per row.
+WRITE_FLOOR = f"""
+    import django
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "niryat.config.settings")
+    django.setup()
+    sys.path.insert(0, {str(ROOT / "bench")!r})
+    from write_floor import measure
+    print(json.dumps(measure()))
+    rc = 0
+"""
+
 
 def checking_workers(file_size: int) -> int:
     """How many checking workers the import starts for this file (as ``pipeline.import_workers``)."""
@@ -120,6 +133,10 @@ def main() -> None:
         if baseline:
             line += f" — {seconds / baseline:.0f}× the COPY time"
         print(line)
+    _seconds, _rss, _workers, output = run_child(env, WRITE_FLOOR)
+    seconds, stored = json.loads(output)
+    print(f"write floor (the database alone storing the {stored:,} imported enterprises and their contacts"
+          f" again, one INSERT … SELECT per table): {seconds:.1f} s = {args.rows / seconds:,.0f} file rows/s")
     seconds, rss, _workers, output = run_child(env, FIND_DUPLICATES)
     print(f"duplicate search over the registry: {seconds:.1f} s, peak {rss} MB — {output}")
     shutil.rmtree(work, ignore_errors=True)

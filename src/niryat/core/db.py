@@ -5,7 +5,8 @@ Business code never asks which database it runs on; it calls a function here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -131,6 +132,27 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", batch)
             count += len(batch)
     return count
+
+
+# Pages of write-ahead log SQLite lets grow before it copies them into the database file.
+# Bulk writes touch the same index pages chunk after chunk; copying them less often wrote
+# the import's rows 20-30 % faster (docs/benchmarks.md). SQLite's default is 1,000 (4 MB).
+BULK_WAL_PAGES = 10_000
+
+
+@contextmanager
+def bulk_writes() -> Iterator[None]:
+    """Settings for a long run of set-based writes on this connection (SQLite: a larger WAL)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA wal_autocheckpoint={BULK_WAL_PAGES}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint=1000")
 
 
 def db_now() -> Any:

@@ -43,10 +43,18 @@ FIRST_WORD = Case(
 
 
 def name_similarity(a: str, b: str) -> int:
-    """0–100: how alike two name keys are (word overlap and spelling)."""
+    """0–100: how alike two name keys are (word overlap and spelling).
+
+    Names whose numbers differ ("Kashi Weavers Unit 1" and "… Unit 2") are different
+    businesses however alike the rest is: 0.
+    """
     if not a or not b:
         return 0
     words_a, words_b = set(a.split()), set(b.split())
+    numbers_a = {word for word in words_a if word.isdigit()}
+    numbers_b = {word for word in words_b if word.isdigit()}
+    if numbers_a and numbers_b and numbers_a != numbers_b:
+        return 0
     overlap = len(words_a & words_b) / len(words_a | words_b)
     spelling = SequenceMatcher(None, a, b).ratio()
     return round(100 * max(overlap, spelling))

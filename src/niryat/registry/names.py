@@ -91,10 +91,16 @@ _PIECES: dict[str, tuple[str, ...]] = {}
 PIECES_KEPT = 20_000
 
 
+_REPEATS = FOLDS[6][0]  # the only fold a run of digits can meet
+
+
 def _piece_words(piece: str) -> tuple[str, ...]:
-    text = transliterate(piece).lower().replace("&", " and ")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if piece.isascii():  # nothing to transliterate or strip of accents (most names)
+        text = piece.lower().replace("&", " and ")
+    else:
+        text = transliterate(piece).lower().replace("&", " and ")
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     result = []
     for token in re.split(r"[^a-z0-9]+", text):
         if not token or token in LEGAL_WORDS:
@@ -110,6 +116,9 @@ def words(name: str) -> list[str]:
     """The name's meaningful words, normalised (lower case, Latin, variants folded)."""
     result: list[str] = []
     for piece in name.split():
+        if piece.isdigit() and piece.isascii():  # a number: not worth remembering
+            result.append(_REPEATS.sub(r"\1", piece))
+            continue
         found = _PIECES.get(piece)
         if found is None:
             if len(_PIECES) >= PIECES_KEPT:

@@ -293,6 +293,8 @@ def _figures_date(raw: Mapping[str, Any], c: Cleaned, today: date) -> date | Non
 
 
 def _parse_date(text: str) -> date | None:
+    if not text:
+        return None
     for pattern in DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()

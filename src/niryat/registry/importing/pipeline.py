@@ -30,7 +30,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from niryat.audit.services import record, record_many
-from niryat.core.db import column_in, db_now, insert_rows, reserve_ids
+from niryat.core.db import bulk_writes, column_in, db_now, insert_rows, reserve_ids
 from niryat.registry.enrolments import enrol_imported, programme_for_steward
 from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
@@ -381,11 +381,12 @@ def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | 
                 keys.claim(values, row)
     done = skip
     programme_id = batch_programme_id(batch)
-    for chunk in checked(rows):
-        write_chunk(batch, classify(batch, chunk, keys), len(chunk), actor, programme_id)
-        done += len(chunk)
-        if progress:
-            progress(done)
+    with bulk_writes():
+        for chunk in checked(rows):
+            write_chunk(batch, classify(batch, chunk, keys), len(chunk), actor, programme_id)
+            done += len(chunk)
+            if progress:
+                progress(done)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DONE)
     batch.refresh_from_db()
     return batch

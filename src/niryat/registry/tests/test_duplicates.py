@@ -86,6 +86,18 @@ def test_other_district_and_other_mobile_are_not_candidates(actor: Any, steward:
     assert pairs() == {(first.pk, second.pk)}
 
 
+def test_names_with_other_numbers_are_other_businesses(actor: Any, steward: Organisation) -> None:
+    """Units 1 and 2 of a firm, in one district: alike in every word but the number, not duplicates."""
+    units = [register(actor, steward, name=f"Kashi Silk Weavers Unit {n}", district_lgd_code=str(VARANASI))
+             for n in (1, 2)]
+    same = register(actor, steward, name="Kashi Silk Weavers Unit 1 Pvt Ltd", district_lgd_code=str(VARANASI))
+    without = register(actor, steward, name="Kashi Silk Weavers", district_lgd_code=str(VARANASI))
+    duplicates_find()
+    assert (units[0].pk, units[1].pk) not in pairs()
+    assert (units[0].pk, same.pk) in pairs()  # the same number, and legal words dropped
+    assert (units[0].pk, without.pk) in pairs()  # a number on one side only: the rest decides
+
+
 def test_only_small_blocks_are_read_and_compared(actor: Any, steward: Organisation,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The database counts the blocks; a block over MAX_BLOCK (a common first word) is left out."""

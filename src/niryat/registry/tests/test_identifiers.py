@@ -16,6 +16,7 @@ from niryat.registry.identifiers import (
     check_iec,
     check_pan,
     check_udyam,
+    gst_check_character,
     gst_checksum,
 )
 from niryat.registry.tests.helpers import gst_codes_from_csv, gstin
@@ -398,3 +399,9 @@ def test_check_unknown_kind() -> None:
 @settings(max_examples=500)
 def test_gst_checksum_is_stdnums_luhn_mod_36(number: str) -> None:
     assert gst_checksum(number) == luhn.checksum(number, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=20))
+@settings(max_examples=500)
+def test_gst_check_character_is_stdnums_luhn_mod_36(body: str) -> None:
+    assert gst_check_character(body) == luhn.calc_check_digit(body, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import unicodedata
 
-from niryat.registry.names import name_key, transliterate
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from niryat.registry.names import FOLDS, LEGAL_WORDS, name_key, transliterate, words
 
 
 @pytest.mark.parametrize("a, b", [
@@ -38,3 +43,27 @@ def test_transliteration_of_devanagari() -> None:
 
 def test_key_is_at_most_200_characters() -> None:
     assert len(name_key("Ganesh " * 100)) <= 200
+
+
+def _words_the_long_way(name: str) -> list[str]:
+    """The normalisation without the shortcuts (ASCII pieces, numbers, remembered pieces)."""
+    text = unicodedata.normalize("NFKD", transliterate(name).lower().replace("&", " and "))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    result = []
+    for token in re.split(r"[^a-z0-9]+", text):
+        if token and token not in LEGAL_WORDS:
+            for pattern, replacement in FOLDS:
+                token = pattern.sub(replacement, token)
+            if token:
+                result.append(token)
+    return result
+
+
+@given(st.lists(st.one_of(st.from_regex(r"[0-9]{1,6}", fullmatch=True),
+                          st.text(alphabet="abcABC&.-/ 019éश्रीगणेशक़ा", max_size=8),
+                          st.sampled_from(["Pvt.", "Ltd", "Shree", "M/s", "1122", "Weavers", "हस्तशिल्प"])),
+                max_size=6))
+@settings(max_examples=400)
+def test_words_shortcuts_give_what_the_long_way_gives(pieces: list[str]) -> None:
+    name = " ".join(pieces)
+    assert words(name) == _words_the_long_way(name)
