@@ -15,18 +15,22 @@ enterprise with the fields that changed.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import namedtuple
 from collections.abc import Callable, Iterator
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from niryat.audit.services import record, record_many
@@ -154,8 +158,35 @@ Known = namedtuple(  # type: ignore[misc]
 FIELDS_AT = slice(3, 3 + len(ENTERPRISE_FIELDS))  # where ENTERPRISE_FIELDS sit in a Known
 
 
+# JSON columns are read as text and decoded through a small cache: a re-imported file's
+# known enterprises mostly hold the same few values ("[]", "{}"), and decoding each row's
+# was an eighth of a re-import's matching on SQLite (docs/benchmarks.md).
+JSON_FIELDS = ("export_markets", "other_licences")
+_JSON_AT = [Known._fields.index(name) for name in JSON_FIELDS]
+_KNOWN_COLUMNS = [f"{name}_text" if name in JSON_FIELDS else name for name in Known._fields]
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str) -> Any:
+    return json.loads(text)
+
+
+def _json_value(text: str | None) -> Any:
+    """The decoded value; a copy, so that no two rows share one list or dict."""
+    return None if text is None else copy(_decoded(text))
+
+
 def _known(condition: Any) -> list[Any]:
-    return [Known._make(row) for row in Enterprise.objects.filter(condition).values_list(*Known._fields)]
+    rows = (Enterprise.objects.filter(condition)
+            .annotate(**{f"{name}_text": Cast(name, TextField()) for name in JSON_FIELDS})
+            .values_list(*_KNOWN_COLUMNS))
+    known = []
+    for row in rows:
+        values = list(row)
+        for at in _JSON_AT:
+            values[at] = _json_value(values[at])
+        known.append(Known._make(values))
+    return known
 
 
 def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]], matched: list[Any],
