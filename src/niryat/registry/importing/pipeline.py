@@ -162,8 +162,9 @@ FIELDS_AT = slice(3, 3 + len(ENTERPRISE_FIELDS))  # where ENTERPRISE_FIELDS sit 
 # known enterprises mostly hold the same few values ("[]", "{}"), and decoding each row's
 # was an eighth of a re-import's matching on SQLite (docs/benchmarks.md).
 JSON_FIELDS = ("export_markets", "other_licences")
-_JSON_AT = [Known._fields.index(name) for name in JSON_FIELDS]
-_KNOWN_COLUMNS = [f"{name}_text" if name in JSON_FIELDS else name for name in Known._fields]
+_KNOWN_FIELDS: list[str] = list(Known._fields)
+_JSON_AT = [_KNOWN_FIELDS.index(name) for name in JSON_FIELDS]
+_KNOWN_COLUMNS = [f"{name}_text" if name in JSON_FIELDS else name for name in _KNOWN_FIELDS]
 
 
 @lru_cache(maxsize=4096)
