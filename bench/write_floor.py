@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from niryat.core.db import bulk_writes
+
 TABLES = ("registry_enterprise", "registry_contact")
 
 
@@ -57,7 +59,7 @@ def measure() -> tuple[float, int]:
         columns = {table: ", ".join(quoted) for table, quoted in names.items()}
         contact_columns = ", ".join("c." + name for name in names["registry_contact"])
         start = time.perf_counter()
-        with transaction.atomic():
+        with bulk_writes(), transaction.atomic():  # the import's own settings for its writes
             cursor.execute(f"INSERT INTO floor_registry_enterprise ({columns['registry_enterprise']}) "
                            f"SELECT {columns['registry_enterprise']} FROM registry_enterprise "
                            "WHERE import_batch_id IS NOT NULL ORDER BY id")

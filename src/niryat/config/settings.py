@@ -157,6 +157,10 @@ NIRYAT_IMPORT_MAX_BYTES = ENV.int("NIRYAT_IMPORT_MAX_MB", 200, minimum=1) * 1024
 # Files from this size on are checked in worker processes (0: always); 0 workers: one per core, up to 2.
 NIRYAT_IMPORT_PARALLEL_BYTES = ENV.int("NIRYAT_IMPORT_PARALLEL_MB", 8, minimum=0) * 1024 * 1024
 NIRYAT_IMPORT_WORKERS = ENV.int("NIRYAT_IMPORT_WORKERS", 0, minimum=0)
+# With worker processes, chunks are written by a thread of their own while the next are matched.
+NIRYAT_IMPORT_WRITER_THREAD = ENV.bool("NIRYAT_IMPORT_WRITER_THREAD", True)
+# SQLite: write-ahead log pages allowed during bulk writes before they are copied into the file.
+NIRYAT_SQLITE_BULK_WAL_PAGES = ENV.int("NIRYAT_SQLITE_BULK_WAL_PAGES", 10_000, minimum=1)
 
 LOGGING = {
     "version": 1,

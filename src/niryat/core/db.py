@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Model
 from django.db.models.expressions import RawSQL
@@ -134,20 +135,20 @@ def insert_rows(model: type[Model], columns: Sequence[str], rows: Iterable[Seque
     return count
 
 
-# Pages of write-ahead log SQLite lets grow before it copies them into the database file.
-# Bulk writes touch the same index pages chunk after chunk; copying them less often wrote
-# the import's rows 20-30 % faster (docs/benchmarks.md). SQLite's default is 1,000 (4 MB).
-BULK_WAL_PAGES = 10_000
-
-
 @contextmanager
 def bulk_writes() -> Iterator[None]:
-    """Settings for a long run of set-based writes on this connection (SQLite: a larger WAL)."""
+    """Settings for a long run of set-based writes on this connection (SQLite: a larger WAL).
+
+    SQLite copies the write-ahead log into the database file every 1,000 pages (4 MB) by
+    default. Bulk writes touch the same index pages chunk after chunk, so during them the
+    log may grow to ``NIRYAT_SQLITE_BULK_WAL_PAGES`` pages first (docs/benchmarks.md).
+    """
     if connection.vendor != "sqlite":
         yield
         return
+    pages = int(getattr(settings, "NIRYAT_SQLITE_BULK_WAL_PAGES", 10_000))
     with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA wal_autocheckpoint={BULK_WAL_PAGES}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={pages}")
     try:
         yield
     finally:

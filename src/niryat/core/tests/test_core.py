@@ -286,3 +286,27 @@ def test_job_download_refuses_missing_or_outside_files(client: Client, media: Pa
                              result_name="x.csv", status=Job.Status.SUCCEEDED)
     client.force_login(owner)
     assert client.get(f"/jobs/{job.id}/download/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_bulk_writes_let_sqlite_s_log_grow_and_put_it_back(settings: Any) -> None:
+    from django.db import connection
+
+    from niryat.core.db import bulk_writes
+
+    settings.NIRYAT_SQLITE_BULK_WAL_PAGES = 5000
+
+    def pages() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return int(cursor.fetchone()[0])
+
+    if connection.vendor != "sqlite":
+        with bulk_writes():  # nothing to set on PostgreSQL
+            assert connection.vendor == "postgresql"
+        return
+    assert pages() == 1000
+    with pytest.raises(RuntimeError), bulk_writes():
+        assert pages() == 5000
+        raise RuntimeError("a failed import")
+    assert pages() == 1000

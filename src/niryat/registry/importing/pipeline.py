@@ -39,6 +39,7 @@ from niryat.registry.enrolments import enrol_imported, programme_for_steward
 from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.importing.rows import GIVEN, ROW_FIELDS, SOURCES, NewRow, contact_values
+from niryat.registry.importing.writer import ChunkWriter
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
 from niryat.registry.services import (
     ENTERPRISE_FIELDS,
@@ -413,12 +414,30 @@ def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | 
                 keys.claim(values, row)
     done = skip
     programme_id = batch_programme_id(batch)
-    with bulk_writes():
-        for chunk in checked(rows):
-            write_chunk(batch, classify(batch, chunk, keys), len(chunk), actor, programme_id)
-            done += len(chunk)
-            if progress:
-                progress(done)
+
+    def write(result: ChunkResult, rows_in_chunk: int) -> None:
+        nonlocal done
+        write_chunk(batch, result, rows_in_chunk, actor, programme_id)
+        done += rows_in_chunk
+        if progress:
+            progress(done)
+
+    # Not inside a caller's transaction: the thread's writes would escape it (and on SQLite
+    # wait for its lock).
+    if workers > 1 and settings.NIRYAT_IMPORT_WRITER_THREAD and not transaction.get_connection().in_atomic_block:
+        writer = ChunkWriter(write)
+        try:
+            for chunk in checked(rows):
+                writer.settle()
+                writer.put(classify(batch, chunk, keys), len(chunk))
+        except BaseException:
+            writer.abandon()
+            raise
+        writer.close()
+    else:
+        with bulk_writes():
+            for chunk in checked(rows):
+                write(classify(batch, chunk, keys), len(chunk))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DONE)
     batch.refresh_from_db()
     return batch

@@ -643,6 +643,8 @@ def test_worker_processes_give_the_same_result(actor: Any, steward: Organisation
     inline = run_import(batch_of(actor, steward, data).pk, dry_run=True, actor=actor)
     settings.NIRYAT_IMPORT_PARALLEL_BYTES = 0
     settings.NIRYAT_IMPORT_WORKERS = 2
+    # The writer thread's own connection would not see this test's transaction (see test_writer).
+    settings.NIRYAT_IMPORT_WRITER_THREAD = False
     assert pipeline.import_workers(len(data)) == 2
     parallel_batch = batch_of(actor, steward, data)
     checked = run_import(parallel_batch.pk, dry_run=True, actor=actor)
