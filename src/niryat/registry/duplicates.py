@@ -1,9 +1,10 @@
 """Finding enterprises entered twice, and merging them.
 
-Candidates come from blocks that real duplicates share — the same mobile number, or the
-same district and first name word — so the work grows with the block sizes, not with
-the square of the registry. Within a block, names are compared after ``name_key``
-(transliteration, legal words dropped) by word overlap and character similarity.
+Candidates come from blocks that real duplicates share — the same mobile number or PAN, or
+the same district and first name word (first two words where the first is too common) — so
+the work grows with the block sizes, not with the square of the registry. Within a block,
+names are compared after ``name_key`` (transliteration, legal words dropped) by word overlap
+and character similarity.
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ LOAD_CHUNK = 5000
 FIRST_WORD = Case(
     When(name_key__contains=" ", then=Substr("name_key", 1, StrIndex("name_key", Value(" ")) - 1)),
     default=F("name_key"),
+)
+# The first two words (the whole key when it has fewer): where ``space`` and ``next_space`` are
+# the positions of the first space and of the next one after it, counted from the first.
+FIRST_TWO_WORDS = Case(
+    When(space=0, then=F("name_key")),
+    When(next_space=0, then=F("name_key")),
+    default=Substr("name_key", 1, F("space") + F("next_space") - 1),
 )
 
 
@@ -85,14 +93,21 @@ def _small_blocks(live: QuerySet[Enterprise]) -> dict[tuple[Any, ...], list[int]
     is not read into memory to find the few thousand rows that can have a duplicate.
     """
     between = {"n__gte": 2, "n__lte": MAX_BLOCK}
-    by_name = (live.exclude(name_key="").filter(district_id__isnull=False).annotate(word=FIRST_WORD)
-               .annotate(n=Window(Count("id"), partition_by=[F("district_id"), F("word")])).filter(**between))
+    # Names in one district: by first word; where that block is too large (a common word),
+    # by the first two words, so that "ganesh handicrafts" still meets its twin.
+    by_name = (live.exclude(name_key="").filter(district_id__isnull=False)
+               .alias(space=StrIndex("name_key", Value(" ")))
+               .alias(next_space=StrIndex(Substr("name_key", F("space") + 1), Value(" ")))
+               .annotate(word=FIRST_WORD, two=FIRST_TWO_WORDS)
+               .annotate(n=Window(Count("id"), partition_by=[F("district_id"), F("word")]),
+                         n2=Window(Count("id"), partition_by=[F("district_id"), F("two")]))
+               .filter(Q(**between) | Q(n__gt=MAX_BLOCK, n2__gte=2, n2__lte=MAX_BLOCK)))
     by_pan = live.exclude(pan="").annotate(n=Window(Count("id"), partition_by=[F("pan")])).filter(**between)
     by_mobile = (Contact.objects.filter(is_primary=True, enterprise__merged_into__isnull=True).exclude(mobile="")
                  .annotate(n=Window(Count("id"), partition_by=[F("mobile")])).filter(**between))
     blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for pk, district, word in by_name.values_list("id", "district_id", "word"):
-        blocks[("n", district, word)].append(pk)
+    for pk, district, word, two, members in by_name.values_list("id", "district_id", "word", "two", "n"):
+        blocks[("n", district, word) if members <= MAX_BLOCK else ("n2", district, two)].append(pk)
     for pk, pan in by_pan.values_list("id", "pan"):
         blocks[("p", pan)].append(pk)
     for pk, mobile in by_mobile.values_list("enterprise_id", "mobile"):

@@ -41,7 +41,7 @@ LEGAL_WORDS = {
 FOLDS = [
     (re.compile(r"aa"), "a"), (re.compile(r"ee"), "i"), (re.compile(r"oo"), "u"),
     (re.compile(r"w"), "v"), (re.compile(r"ph"), "f"), (re.compile(r"z"), "j"),
-    (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"sh"), "s"), (re.compile(r"y$"), "i"),
+    (re.compile(r"([a-z])\1+"), r"\1"), (re.compile(r"sh"), "s"), (re.compile(r"y$"), "i"),
     (re.compile(r"a$"), ""),
 ]
 
@@ -91,9 +91,6 @@ _PIECES: dict[str, tuple[str, ...]] = {}
 PIECES_KEPT = 20_000
 
 
-_REPEATS = FOLDS[6][0]  # the only fold a run of digits can meet
-
-
 def _piece_words(piece: str) -> tuple[str, ...]:
     if piece.isascii():  # nothing to transliterate or strip of accents (most names)
         text = piece.lower().replace("&", " and ")
@@ -116,8 +113,8 @@ def words(name: str) -> list[str]:
     """The name's meaningful words, normalised (lower case, Latin, variants folded)."""
     result: list[str] = []
     for piece in name.split():
-        if piece.isdigit() and piece.isascii():  # a number: not worth remembering
-            result.append(_REPEATS.sub(r"\1", piece))
+        if piece.isdigit() and piece.isascii():  # a number: kept as it is, not worth remembering
+            result.append(piece)
             continue
         found = _PIECES.get(piece)
         if found is None:

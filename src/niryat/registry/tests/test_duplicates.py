@@ -116,6 +116,23 @@ def test_only_small_blocks_are_read_and_compared(actor: Any, steward: Organisati
     assert pairs() == {(pair[0].pk, pair[1].pk)}
 
 
+def test_under_a_common_first_word_the_first_two_words_make_the_block(
+        actor: Any, steward: Organisation, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Ganesh" is too common in the district to compare all its names; "Ganesh Handicrafts" is not."""
+    monkeypatch.setattr(duplicates, "MAX_BLOCK", 2)
+    twins = [register(actor, steward, name=name, district_lgd_code=str(VARANASI))
+             for name in ("Ganesh Handicrafts", "Shree Ganesh Handicrafts Pvt Ltd")]
+    others = [register(actor, steward, name=name, district_lgd_code=str(VARANASI))
+              for name in ("Ganesh Brass Works", "Ganesh Silk House", "Ganesh")]
+    blocks = duplicates._small_blocks(Enterprise.objects.filter(merged_into__isnull=True))
+    two_words = " ".join(twins[0].name_key.split()[:2])
+    assert {key: sorted(members) for key, members in blocks.items()} == {
+        ("n2", VARANASI, two_words): [twins[0].pk, twins[1].pk]}
+    duplicates_find()
+    assert pairs() == {(twins[0].pk, twins[1].pk)}
+    assert not {e.pk for e in others} & {pk for pair in pairs() for pk in pair}
+
+
 def test_finding_again_keeps_one_row_per_pair(ganesh: tuple[Enterprise, Enterprise]) -> None:
     duplicates_find()
     duplicates_find()
@@ -389,3 +406,17 @@ def test_a_trainer_gets_404(candidate: DuplicateCandidate) -> None:
     assert client.get(LIST).status_code == 404
     assert client.post(LIST).status_code == 404
     assert client.get(detail(candidate)).status_code == 404
+
+
+def test_the_migration_recomputes_name_keys_that_folded_doubled_digits(actor: Any, steward: Organisation) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("niryat.registry.migrations.0006_name_keys_keep_numbers")
+    eleven = register(actor, steward, name="Kashi Weavers Unit 11", district_lgd_code=str(VARANASI))
+    plain = register(actor, steward, name="Laxmi Brass Works", district_lgd_code=str(VARANASI))
+    Enterprise.objects.filter(pk=eleven.pk).update(name_key="kasi veavers unit 1")  # as the old rule made it
+    migration.recompute(apps, None)
+    assert Enterprise.objects.get(pk=eleven.pk).name_key == "kasi veavers unit 11"
+    assert Enterprise.objects.get(pk=plain.pk).name_key == plain.name_key

@@ -67,3 +67,9 @@ def _words_the_long_way(name: str) -> list[str]:
 def test_words_shortcuts_give_what_the_long_way_gives(pieces: list[str]) -> None:
     name = " ".join(pieces)
     assert words(name) == _words_the_long_way(name)
+
+
+def test_doubled_letters_fold_but_doubled_digits_are_another_number() -> None:
+    assert name_key("Kashi Weavers Unit 11") != name_key("Kashi Weavers Unit 1")
+    assert name_key("Kashi Weavers Unit 11") == "kasi veavers unit 11"
+    assert name_key("Ganessh Handicrafts") == name_key("Ganesh Handicrafts")
