@@ -18,7 +18,9 @@ a scenario (one fewer when nothing matches: the empty page is not fetched).
 ``--explain`` prints the plans (EXPLAIN ANALYZE on PostgreSQL) of the registry queries of
 one request per scenario. ``--index-cost`` (PostgreSQL) times a COPY of all the rows into a
 copy of the table with all its indexes, each one less, none, and each of CANDIDATE_INDEXES
-more, to show what each index costs a bulk import.
+more, to show what each index costs a bulk import. ``--with-index COLUMNS`` (PostgreSQL) builds
+one more index before measuring, to try one; ``--vacuum`` sets the visibility map first, as
+autovacuum does some time after an import (index-only scans need it).
 """
 
 from __future__ import annotations
@@ -492,6 +494,11 @@ def main() -> None:
                         help="requests of each unfiltered scenario (slow at a million rows)")
     parser.add_argument("--explain", action="store_true", help="print the plans of one request per scenario")
     parser.add_argument("--index-cost", action="store_true", help="time a COPY with and without each index")
+    parser.add_argument("--with-index", default="", metavar="COLUMNS",
+                        help="PostgreSQL: build one more index on the enterprise table before measuring, "
+                             "e.g. '(sector_id, steward_id) INCLUDE (name, search_text, name_key, merged_into_id)'")
+    parser.add_argument("--vacuum", action="store_true",
+                        help="PostgreSQL: VACUUM ANALYZE the table after the fill (as autovacuum would, later)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="niryat-list-bench-"))
     try:
@@ -517,6 +524,17 @@ def run(args: argparse.Namespace, work: Path) -> None:
     print(f"demo loaded in {time.perf_counter() - started:.0f} s")
     seconds = fill(args.enterprises, vendor)
     print(f"filled {args.enterprises:,} enterprises (bulk load, merged marks, ANALYZE) in {seconds:.0f} s\n")
+    if vendor == "postgresql" and (args.with_index or args.vacuum):
+        with connection.cursor() as cursor:
+            if args.with_index:
+                start = time.perf_counter()
+                cursor.execute(f"CREATE INDEX bench_extra ON registry_enterprise {args.with_index}")
+                cursor.execute("SELECT pg_size_pretty(pg_relation_size('bench_extra'))")
+                size = cursor.fetchone()[0]
+                print(f"built {args.with_index} in {time.perf_counter() - start:.1f} s ({size})")
+            start = time.perf_counter()
+            cursor.execute("VACUUM ANALYZE registry_enterprise")
+            print(f"VACUUM ANALYZE in {time.perf_counter() - start:.1f} s\n")
 
     office = User.objects.get(email=OFFICE_EMAIL)
     admin = User.objects.create_superuser(ADMIN_EMAIL, "bench-admin-password", full_name="Bench admin")
