@@ -36,13 +36,10 @@ from niryat.registry.services import (
 THRESHOLD = 70
 MAX_BLOCK = 200  # a block larger than this (a common word) is not compared pairwise
 LOAD_CHUNK = 5000
-# The first word of a name key (the whole key when it is one word), as the database computes it.
-FIRST_WORD = Case(
-    When(name_key__contains=" ", then=Substr("name_key", 1, StrIndex("name_key", Value(" ")) - 1)),
-    default=F("name_key"),
-)
-# The first two words (the whole key when it has fewer): where ``space`` and ``next_space`` are
-# the positions of the first space and of the next one after it, counted from the first.
+# The first word and the first two words of a name key (the whole key when it has fewer), as
+# the database computes them from ``space`` and ``next_space``: the position of the first space,
+# and of the next one counted from the first (0: none).
+FIRST_WORD = Case(When(space=0, then=F("name_key")), default=Substr("name_key", 1, F("space") - 1))
 FIRST_TWO_WORDS = Case(
     When(space=0, then=F("name_key")),
     When(next_space=0, then=F("name_key")),

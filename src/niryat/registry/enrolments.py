@@ -9,21 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from niryat.audit.services import record
 from niryat.core.db import column_in, insert_rows
 from niryat.programmes.models import Programme
+from niryat.programmes.scoping import programme_visibility
 from niryat.registry.models import Enrolment, Enterprise
 from niryat.registry.services import RegistryError
 
 
 def programmes_of_steward(steward_id: int) -> QuerySet[Programme]:
     """The programmes an organisation runs or takes part in: those it may enrol its enterprises in."""
-    return (Programme.objects.filter(Q(office_id=steward_id) | Q(participants__organisation_id=steward_id))
-            .distinct().order_by("name"))
+    return Programme.objects.filter(programme_visibility({steward_id})).distinct().order_by("name")
 
 
 def enterprise_programmes(enterprise: Enterprise) -> QuerySet[Programme]:

@@ -281,9 +281,10 @@ def _figures_date(raw: Mapping[str, Any], c: Cleaned, today: date) -> date | Non
     value = raw.get("size_as_of")
     if isinstance(value, datetime):  # a date cell of a spreadsheet
         value = value.date()
-    day = value if isinstance(value, date) else _parse_date(_text(raw, "size_as_of"))
+    text = "" if isinstance(value, date) else _text(raw, "size_as_of")
+    day = value if isinstance(value, date) else _parse_date(text)
     if day is None:
-        if _text(raw, "size_as_of"):
+        if text:
             c.add("size_as_of", "invalid", _("Write the date of the figures like 2025-03-31 or 31/03/2025."))
         return None
     if day > today:

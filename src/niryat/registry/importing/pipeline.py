@@ -377,11 +377,11 @@ def run_import(batch_id: int, *, dry_run: bool, actor: Any = None, progress: Pro
             for _row in open_rows(batch_path(batch), import_limit())[1]:
                 pass
         return _run(batch, dry_run=dry_run, actor=actor, progress=progress)
-    except FileRefused as error:
+    # A RegistryError: the steward no longer takes part in the batch's programme.
+    except (FileRefused, RegistryError) as error:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(error))
-        raise
-    except RegistryError as error:  # the steward no longer takes part in the batch's programme
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(error))
+        if isinstance(error, FileRefused):
+            raise
         raise FileRefused(str(error)) from error
 
 
