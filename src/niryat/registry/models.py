@@ -35,9 +35,13 @@ class Enterprise(TimeStampedModel):
 
     # Foreign keys without their own index where a composite index below starts with them,
     # or where the referenced rows are reference data that is never deleted: every index
-    # costs time on a million-row import (docs/benchmarks.md).
+    # costs time on a million-row import (docs/benchmarks.md). The steward and the reference
+    # data are not database constraints either (ADR 0006): the importer and the forms take
+    # them from the steward and the reference index they checked against, Django keeps
+    # PROTECT, and on PostgreSQL a constraint's check per row was a third of the write.
     steward = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="enterprises", db_index=False
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="enterprises", db_index=False,
+        db_constraint=False,
     )
     name = models.CharField(_("legal name"), max_length=200)
     name_hi = models.CharField(_("legal name (Hindi)"), max_length=200, blank=True)
@@ -56,15 +60,15 @@ class Enterprise(TimeStampedModel):
     size_as_of = models.DateField(_("size as of"), null=True, blank=True)
     sector = models.ForeignKey(
         "reference.Sector", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     district = models.ForeignKey(
         "reference.District", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     odop_product = models.ForeignKey(
         "reference.OdopProduct", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False,
     )
     address = models.TextField(_("address"), blank=True)
     pincode = models.CharField(_("PIN code"), max_length=6, blank=True)

@@ -303,3 +303,17 @@ def test_update_refuses_a_contact_of_another_enterprise(ref: ReferenceIndex, act
     mine.refresh_from_db()
     assert mine.trade_name == "" and contacts_of(mine) == [("Sunita Yadav", "+919876543210", True)]
     assert len(events(mine)) == 1
+
+
+def test_referenced_steward_and_reference_rows_cannot_be_deleted(ref: ReferenceIndex, actor: Any,
+                                                                  steward: Organisation) -> None:
+    """No database constraint guards these keys (ADR 0006): Django's PROTECT still does."""
+    from django.db.models import ProtectedError
+
+    enterprise = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
+    for referenced in (enterprise.steward, enterprise.sector, enterprise.district, enterprise.odop_product):
+        assert referenced is not None
+        with pytest.raises(ProtectedError) as refused:
+            referenced.delete()
+        assert enterprise in refused.value.protected_objects
+    assert Enterprise.objects.filter(pk=enterprise.pk, district__isnull=False, sector__isnull=False).exists()
