@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator, validate_email
 from django.utils.translation import gettext as _
 
 from niryat.registry import identifiers
@@ -245,6 +245,25 @@ def _place(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex) -> None:
         v["pincode"] = ""
 
 
+# Django's own rule for the part before the @, compiled once as a plain pattern: Django keeps
+# it behind a lazy object whose every use cost more than the match (docs/benchmarks.md).
+EMAIL_USER_RE = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
+
+
+@lru_cache(maxsize=4096)
+def _email_domain_ok(domain: str) -> bool:
+    """Django's verdict on the part after the @; a file's addresses share a few domains."""
+    return domain in validate_email.domain_allowlist or validate_email.validate_domain_part(domain)
+
+
+def email_ok(email: str) -> bool:
+    """Whether Django's ``validate_email`` accepts the address: the same rule, checked faster."""
+    if not email or "@" not in email or len(email) > 320:
+        return False
+    user, domain = email.rsplit("@", 1)
+    return EMAIL_USER_RE.match(user) is not None and _email_domain_ok(domain)
+
+
 def _contact(raw: Mapping[str, Any], c: Cleaned) -> None:
     v = c.values
     mobile = _text(raw, "mobile")
@@ -268,12 +287,10 @@ def _contact(raw: Mapping[str, Any], c: Cleaned) -> None:
                       "warning")
     email = _text(raw, "email").lower()
     v["email"] = ""
-    if email:
-        try:
-            validate_email(email)
-            v["email"] = email
-        except ValidationError:
-            c.add("email", "invalid", _("%(email)s is not a valid email address.") % {"email": email})
+    if email_ok(email):
+        v["email"] = email
+    elif email:
+        c.add("email", "invalid", _("%(email)s is not a valid email address.") % {"email": email})
 
 
 def _figures_date(raw: Mapping[str, Any], c: Cleaned, today: date) -> date | None:

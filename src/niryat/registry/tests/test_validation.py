@@ -6,9 +6,13 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from niryat.registry.tests.helpers import AHMEDABAD, BENGALURU_URBAN, TODAY, VARANASI, gstin
-from niryat.registry.validation import Cleaned, ReferenceIndex, clean_enterprise
+from niryat.registry.validation import Cleaned, ReferenceIndex, clean_enterprise, email_ok
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +216,36 @@ def test_bad_email(ref: ReferenceIndex, email: str) -> None:
     cleaned = clean(ref, email=email)
     assert problems(cleaned) == {("email", "invalid")}
     assert cleaned.values["email"] == ""
+
+
+def django_accepts(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
+AWKWARD_EMAILS = [
+    "", "@", "a@b", "owner@localhost", "owner@[127.0.0.1]", "owner@[::1]", "owner@[999.1.1.1]",
+    '"quoted user"@example.in', '"bad"quote"@example.in', "a.b@example.in", "a..b@example.in",
+    ".a@example.in", "a@example", "a@-example.in", "a@example-.in", "a@exa_mple.in", "a@例え.jp",
+    "उद्यम@उदाहरण.भारत", "a@xn--p1ai.xn--p1ai", "a@example.in.", "a@example.in\n", "a b@example.in",
+    "a@" + "x" * 64 + ".in", "a@" + "x" * 63 + ".in", ("a" * 310) + "@example.in", ("a" * 311) + "@example.in",
+    "owner@EXAMPLE.IN", "o'neil+export@example.co.in", "a@b@example.in",
+]
+
+
+@pytest.mark.parametrize("email", AWKWARD_EMAILS)
+def test_email_rule_is_djangos(email: str) -> None:
+    assert email_ok(email) is django_accepts(email)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab.-_@\\\"[]:1 +'éव\n")), max_size=24)
+       | st.emails().map(str))
+def test_email_rule_is_djangos_for_any_text(email: str) -> None:
+    assert email_ok(email) is django_accepts(email)
 
 
 @pytest.mark.parametrize("pincode", ["012345", "22100", "2210011", "22100A"])
