@@ -141,8 +141,11 @@ def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> Chun
         checked.append((row, values, prepared))
 
     udyams = [v["udyam_number"] for _, v, _p in checked if v["udyam_number"]]
-    gstins = [v["gstin"] for _, v, _p in checked if v["gstin"]]
     matched = _known(column_in("udyam_number", udyams)) if udyams else []
+    # A GSTIN that an enterprise found by Udyam number holds is that enterprise's (GSTINs are
+    # unique): only the others are looked up. A file that comes again is read once, not twice.
+    held = {e.gstin for e in matched if e.gstin}
+    gstins = [v["gstin"] for _, v, _p in checked if v["gstin"] and v["gstin"] not in held]
     if gstins:
         seen = {e.pk for e in matched}
         matched += [e for e in _known(column_in("gstin", gstins)) if e.pk not in seen]

@@ -161,6 +161,24 @@ def test_the_same_file_twice_changes_nothing(actor: Any, steward: Organisation) 
     assert enterprise_events() == events
 
 
+def test_a_file_that_comes_again_is_matched_by_udyam_number_alone(actor: Any, steward: Organisation) -> None:
+    """Rows whose Udyam number finds an enterprise holding their GSTIN need no GSTIN lookup."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [row(n) for n in range(1, 6)]
+    run_import(batch_of(actor, steward, csv_bytes(rows)).pk, dry_run=False, actor=actor)
+    other = register(actor, steward, **row(9, udyam_number=""))
+    rows.append(row(6, gstin=other.gstin, pan=other.pan))  # a new Udyam number, a known GSTIN
+    again = batch_of(actor, steward, csv_bytes(rows))
+    with CaptureQueriesContext(connection) as queries:
+        batch = run_import(again.pk, dry_run=True, actor=actor)
+    assert counts(batch) == (6, 0, 1, 5, 0)  # the sixth row found its enterprise by GSTIN
+    gstin_lookups = [q["sql"] for q in queries.captured_queries if re.search(r'"gstin" (= ANY|IN) ', q["sql"])]
+    assert len(gstin_lookups) == 1 and other.gstin in gstin_lookups[0]
+    assert all(row(n)["gstin"] not in gstin_lookups[0] for n in range(1, 6))
+
+
 def test_the_same_file_on_another_day_changes_nothing(actor: Any, steward: Organisation) -> None:
     data = csv_bytes([row(n, investment="2500000", turnover="10000000") for n in range(1, 4)],
                      columns=[*COLUMNS, "investment", "turnover"])
