@@ -38,7 +38,7 @@ class Enterprise(TimeStampedModel):
     # costs time on a million-row import (docs/benchmarks.md). The steward and the reference
     # data are not database constraints either (ADR 0006): the importer and the forms take
     # them from the steward and the reference index they checked against, Django keeps
-    # PROTECT, and on PostgreSQL a constraint's check per row was a third of the write.
+    # PROTECT, and on PostgreSQL their checks per row were nearly half of the write.
     steward = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="enterprises", db_index=False,
         db_constraint=False,

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import phonenumbers
-from django.core.validators import EmailValidator, validate_email
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from niryat.registry import identifiers
@@ -247,7 +247,7 @@ def _place(raw: Mapping[str, Any], c: Cleaned, ref: ReferenceIndex) -> None:
 
 # Django's own rule for the part before the @, compiled once as a plain pattern: Django keeps
 # it behind a lazy object whose every use cost more than the match (docs/benchmarks.md).
-EMAIL_USER_RE = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
+EMAIL_USER_RE = re.compile(validate_email.user_regex.pattern, validate_email.user_regex.flags)
 
 
 @lru_cache(maxsize=4096)

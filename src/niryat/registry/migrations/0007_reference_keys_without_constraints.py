@@ -1,6 +1,6 @@
 """An enterprise's steward, sector, district and ODOP product stop being database constraints.
 
-ADR 0006: the per-row check of those four foreign keys was a third of the time PostgreSQL
+ADR 0006: the per-row check of those four foreign keys was nearly half the time PostgreSQL
 took to store a million imported enterprises. Django still refuses to delete a referenced
 row (PROTECT), and every writer takes the keys from rows it has just checked against.
 """

@@ -24,7 +24,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from niryat.accounts.models import Organisation, OrganisationKind
@@ -163,9 +165,6 @@ def test_the_same_file_twice_changes_nothing(actor: Any, steward: Organisation) 
 
 def test_a_file_that_comes_again_is_matched_by_udyam_number_alone(actor: Any, steward: Organisation) -> None:
     """Rows whose Udyam number finds an enterprise holding their GSTIN need no GSTIN lookup."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     rows = [row(n) for n in range(1, 6)]
     run_import(batch_of(actor, steward, csv_bytes(rows)).pk, dry_run=False, actor=actor)
     other = register(actor, steward, **row(9, udyam_number=""))

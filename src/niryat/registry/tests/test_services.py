@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from niryat.accounts.models import Organisation, OrganisationKind
@@ -308,8 +309,6 @@ def test_update_refuses_a_contact_of_another_enterprise(ref: ReferenceIndex, act
 def test_referenced_steward_and_reference_rows_cannot_be_deleted(ref: ReferenceIndex, actor: Any,
                                                                   steward: Organisation) -> None:
     """No database constraint guards these keys (ADR 0006): Django's PROTECT still does."""
-    from django.db.models import ProtectedError
-
     enterprise = enterprise_register(actor=actor, steward=steward, cleaned=cleaned(ref))
     for referenced in (enterprise.steward, enterprise.sector, enterprise.district, enterprise.odop_product):
         assert referenced is not None
