@@ -106,6 +106,10 @@ class Enterprise(TimeStampedModel):
         indexes = [
             models.Index(fields=["steward", "name"]),
             models.Index(fields=["district", "sector"]),
+            # A sector's list, searched or not, read from this index alone on PostgreSQL
+            # (ADR 0007): every column the list's keys query filters or sorts on, "id" too.
+            models.Index(fields=["sector", "steward"], name="enterprise_sector_list",
+                         include=["merged_into", "name", "id", "name_key", "search_text"]),
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False),
                          name="enterprise_merged_partial"),
         ]

@@ -34,7 +34,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from niryat.audit.services import record, record_many
-from niryat.core.db import bulk_writes, column_in, db_now, insert_rows, reserve_ids
+from niryat.core.db import bulk_writes, column_in, db_now, insert_rows, reserve_ids, tables_refresh
 from niryat.registry.enrolments import enrol_imported, programme_for_steward
 from niryat.registry.importing.checking import CheckedRow, checked_chunks
 from niryat.registry.importing.reading import FileRefused, open_rows
@@ -443,6 +443,8 @@ def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | 
                 write(classify(batch, chunk, keys), len(chunk))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DONE)
     batch.refresh_from_db()
+    if batch.new or batch.updated:
+        tables_refresh([Enterprise, Contact])
     return batch
 
 

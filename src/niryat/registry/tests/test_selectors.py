@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import OrganisationFactory, UserFactory, member
+from niryat.core.pagination import COUNT_LIMIT, CappedPaginator
 from niryat.programmes.tests.factories import ProgrammeFactory, take_part
 from niryat.registry.enrolments import enrolment_add
 from niryat.registry.models import Enterprise
@@ -173,3 +177,47 @@ def test_list_is_ordered_by_name_and_leaves_out_merged(world: World) -> None:
 def test_history_lists_the_registration(world: World) -> None:
     (event,) = enterprise_history(enterprise=world.silk)
     assert event.action == "registry.enterprise.registered"
+
+
+def index_columns(model: Any, name: str) -> set[str]:
+    """The columns of one of ``model``'s indexes: its key and its INCLUDE columns."""
+    (index,) = (index for index in model._meta.indexes if index.name == name)
+    return {model._meta.get_field(field.lstrip("-")).column for field in (*index.fields, *index.include)}
+
+
+def sector_list_keys_query(actor: Any, **filters: Any) -> str:
+    """The SQL of the query that reads a list's keys (and its capped count) for a first page."""
+    paginator = CappedPaginator(enterprise_list(actor=actor, filters=EnterpriseFilter(**filters)),
+                                per_page=25, limit=COUNT_LIMIT)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count >= 1
+    (query,) = queries.captured_queries
+    return query["sql"]
+
+
+@pytest.mark.parametrize("filters", [
+    {"sector": "textiles-apparel"},
+    {"sector": "textiles-apparel", "q": "silk"},
+    {"sector": "textiles-apparel", "q": "बनारसी"},
+    {"sector": "textiles-apparel", "q": "UDYAM-UP-65"},
+])
+def test_a_sectors_list_reads_only_columns_of_its_covering_index(world: World, filters: dict[str, str]) -> None:
+    """If the keys query reads one column more, PostgreSQL reads every row of a sector again
+    (a whole sector searched: ~45 ms from the index alone, ~200 ms from the table)."""
+    sql = sector_list_keys_query(world.office, **filters)
+    columns = set(re.findall(r'"registry_enterprise"\."(\w+)"', sql))
+    assert {"sector_id", "steward_id", "search_text" if "q" in filters else "name"} <= columns
+    assert columns <= index_columns(Enterprise, "enterprise_sector_list")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="INCLUDE columns are PostgreSQL's")
+def test_postgresql_can_answer_a_searched_sector_from_the_index_alone(world: World) -> None:
+    sql = sector_list_keys_query(world.office, sector="textiles-apparel", q="silk")
+    with connection.cursor() as cursor:
+        # Leave the planner no other way than an index-only scan: if none can answer the
+        # query, it falls back to a disabled plan, which names no index-only scan.
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_indexscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using enterprise_sector_list" in plan, plan
