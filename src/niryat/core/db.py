@@ -162,7 +162,8 @@ def tables_refresh(models: Sequence[type[Model]]) -> None:
     A million new rows leave the planner's statistics out of date and the visibility map
     unset, so index-only scans (the enterprise list by sector, ADR 0007) read the table
     too until autovacuum comes round - a minute or more. Doing it here costs about 1 s per
-    million rows. SQLite has neither: nothing to do.
+    million rows. (Rows whose commit is not on disk yet stay unmarked: with synchronous_commit
+    off, as in the test clusters, the last chunk's.) SQLite has neither: nothing to do.
     """
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
