@@ -104,7 +104,11 @@ class Enterprise(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["steward", "name"]),
+            # A steward's list in name order, searched or not, read from this index alone on
+            # PostgreSQL (ADR 0007): a facilitator's own list, an office's, the steward and size
+            # filters.
+            models.Index(fields=["steward", "name", "id"], name="enterprise_steward_list",
+                         include=["merged_into", "size_class", "name_key", "search_text"]),
             models.Index(fields=["district", "sector"]),
             # A sector's list, searched or not, read from this index alone on PostgreSQL
             # (ADR 0007): every column the list's keys query filters or sorts on, "id" too.

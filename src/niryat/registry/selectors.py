@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 
 from niryat.accounts.models import Organisation
@@ -104,7 +104,10 @@ def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> Q
     if f.size:
         enterprises = enterprises.filter(size_class=f.size)
     if f.steward:
-        enterprises = enterprises.filter(steward__slug=f.steward)
+        # The steward's id as a value (not a join), so that PostgreSQL can read the steward's
+        # list in name order from enterprise_steward_list.
+        steward = Organisation.objects.filter(slug=f.steward).values("pk")[:1]
+        enterprises = enterprises.filter(steward_id=Subquery(steward))
     if f.programme:  # the enterprises enrolled in it (at most one enrolment each: no duplicates)
         enterprises = enterprises.filter(enrolments__programme__slug=f.programme)
     return enterprises.select_related("district", "sector", "steward").order_by("name", "id")
