@@ -253,6 +253,9 @@ def fill(count: int, vendor: str) -> float:
     """Insert ``count`` enterprises in one bulk load; 1 in 1,000 is marked merged. Seconds."""
     from django.db import connection, transaction
 
+    from niryat.core.db import tables_refresh
+    from niryat.registry.models import Enterprise
+
     ref = load_reference()
     start = time.perf_counter()
     rows = enterprise_rows(count, ref, with_zone=vendor == "postgresql")
@@ -283,12 +286,14 @@ def fill(count: int, vendor: str) -> float:
             cur.execute(f"UPDATE {table} SET merged_into_id = id - 1 WHERE id > %s AND id %% 1000 = 0",
                         [before + 1])
     if vendor == "postgresql":
-        # What an import does when it ends (core.db.tables_refresh). VACUUM leaves rows whose
-        # commit is not yet on disk unmarked, and tools/with_postgres.py turns synchronous_commit
-        # off: the WAL writer writes the commit within wal_writer_delay (200 ms).
+        # What an import does when it ends. VACUUM leaves rows whose commit is not yet on disk
+        # unmarked, and tools/with_postgres.py turns synchronous_commit off: the WAL writer
+        # writes the commit within wal_writer_delay (200 ms).
         time.sleep(1)
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE registry_enterprise" if vendor == "postgresql" else "ANALYZE")
+        tables_refresh([Enterprise])
+    else:
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
     return time.perf_counter() - start
 
 
