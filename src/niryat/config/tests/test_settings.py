@@ -58,3 +58,10 @@ def test_the_test_run_uses_a_temporary_data_dir_and_inline_tasks() -> None:
     assert settings.DATA_DIR != (Path.cwd() / "var").resolve()
     assert Path(settings.DATA_DIR).name.startswith("niryat-test-")
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
+
+
+def test_database_checks_pass_without_warnings_on_sqlite(tmp_path: Path) -> None:
+    """`make run` migrates with these checks: a warning there is printed to every newcomer."""
+    result = niryat("manage", "check", "--database", "default", "--fail-level", "WARNING", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
