@@ -138,10 +138,16 @@ class EnterpriseOut(Schema):
 class EnterpriseDetailOut(EnterpriseOut):
     contacts: list[ContactOut]
     programmes: list[str] = Field(..., description="Slugs of the programmes it is enrolled in.")
+    merged: list[int] = Field(..., description="Ids of the duplicates merged into it (those the caller may see).")
 
     @staticmethod
     def resolve_contacts(obj: Enterprise) -> list[Contact]:
         return list(obj.contacts.all())
+
+    @staticmethod
+    def resolve_merged(obj: Enterprise, context: dict[str, Any]) -> list[int]:
+        actor = request_actor(context["request"])
+        return list(selectors.enterprise_merged_list(actor=actor, enterprise=obj).values_list("pk", flat=True))
 
     @staticmethod
     def resolve_programmes(obj: Enterprise) -> list[str]:

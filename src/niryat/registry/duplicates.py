@@ -155,6 +155,28 @@ def duplicates_find(enterprise_ids: Iterable[int] | None = None) -> int:
     return len(fresh)
 
 
+def _contacts_move(keep: Enterprise, merge: Enterprise) -> list[str]:
+    """Move the merged enterprise's contacts to the kept one, except those it already has.
+
+    A contact with the same mobile and email as one of the kept enterprise's, and the same
+    name or none, adds nothing (the same business entered twice usually repeats its contact):
+    it is dropped, and its name fills a blank one. Returns the mobile or email of each dropped.
+    """
+    kept = {(c.mobile, c.email): c for c in Contact.objects.filter(enterprise=keep)}
+    dropped: list[str] = []
+    for contact in Contact.objects.filter(enterprise=merge).order_by("pk"):
+        same = kept.get((contact.mobile, contact.email))
+        if same is None or (contact.name and same.name and contact.name != same.name):
+            continue
+        if contact.name and not same.name:
+            same.name = contact.name
+            same.save(update_fields=["name", "updated_at"])
+        dropped.append(contact.mobile or contact.email)
+        contact.delete()
+    Contact.objects.filter(enterprise=merge).update(enterprise=keep, is_primary=False)
+    return dropped
+
+
 @transaction.atomic
 def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Enterprise:
     """Merge ``merge`` into ``keep``: fill ``keep``'s blanks, move contacts, keep both histories."""
@@ -178,7 +200,9 @@ def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Ente
     keep.search_text = with_merged(search_text({n: getattr(keep, n) for n in ENTERPRISE_FIELDS}), keep.pk,
                                    merged_search_text([keep.pk]))  # this merge and earlier ones
     keep.save()
-    Contact.objects.filter(enterprise=merge).update(enterprise=keep, is_primary=False)
+    repeated = _contacts_move(keep, merge)
+    if repeated:
+        filled["contacts_repeated"] = [None, repeated]
     # The kept enterprise stays in every programme either was enrolled in.
     programmes = list(Enrolment.objects.filter(enterprise=merge).exclude(
         programme_id__in=Enrolment.objects.filter(enterprise=keep).values("programme_id"),

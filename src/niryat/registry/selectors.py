@@ -123,6 +123,11 @@ def enterprise_get(*, actor: Any, enterprise_id: int) -> Enterprise:
     )
 
 
+def enterprise_merged_list(*, actor: Any, enterprise: Enterprise) -> QuerySet[Enterprise]:
+    """The duplicates merged into ``enterprise`` that the actor may see, in the order merged."""
+    return in_registry_scope(enterprise.merged.all(), actor).order_by("pk")
+
+
 def enterprise_history(*, enterprise: Enterprise) -> QuerySet[AuditEvent]:
     """The audit events about an enterprise and the duplicates merged into it, oldest first.
 

@@ -147,6 +147,7 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
         "enterprise": enterprise,
         "contacts": enterprise.contacts.all(),
         "licences": licence_labels(enterprise.other_licences),
+        "merged": selectors.enterprise_merged_list(actor=request.user, enterprise=enterprise),
         "history": selectors.enterprise_history(enterprise=enterprise),
         "can_manage": has_capability(request.user, MANAGE_REGISTRY),
         "programmes": programmes,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
 from stdnum import luhn
 
 from niryat.registry import services
@@ -49,3 +51,34 @@ def register(actor: Any, steward: Any, ref: ReferenceIndex | None = None, **raw:
     cleaned = clean_enterprise(raw, ref, today=TODAY)
     assert cleaned.ok, cleaned.errors
     return services.enterprise_register(actor=actor, steward=steward, cleaned=cleaned)
+
+
+# The columns the issue names for a district list, in a file's order.
+LIST_COLUMNS = ["udyam_number", "name", "name_hi", "gstin", "pan", "district_lgd_code", "sector", "mobile",
+                "email", "pincode"]
+
+
+def district_list_row(n: int, name: str, name_hi: str, mobile: str, *, offset: int = 0,
+                      **changes: str) -> list[str]:
+    """Row ``n`` of a Varanasi district list, valid unless ``changes`` say otherwise.
+
+    ``offset`` moves the series' Udyam serials and PANs away from other enterprises'.
+    """
+    values = {"udyam_number": f"UDYAM-UP-65-{offset * 10_000 + n:07d}", "name": name, "name_hi": name_hi,
+              "gstin": gstin(pan(offset + n), "09"), "pan": pan(offset + n),
+              "district_lgd_code": str(VARANASI), "sector": "handicrafts", "mobile": mobile, "email": "",
+              "pincode": "221001", **changes}
+    return [values[column] for column in LIST_COLUMNS]
+
+
+def xlsx_bytes(rows: list[list[str]], columns: list[str] = LIST_COLUMNS) -> bytes:
+    """An Excel workbook of one sheet: a header row, then ``rows``."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(columns)
+    for cells in rows:
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

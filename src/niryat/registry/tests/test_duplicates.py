@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import member
+from niryat.api.tests.helpers import token_client
 from niryat.audit.models import AuditEvent
 from niryat.core.models import Job
 from niryat.programmes.tests.factories import ProgrammeFactory, take_part
@@ -194,6 +195,20 @@ def test_merge_keeps_both_histories_moves_contacts_and_fills_blanks(
     assert DuplicateCandidate.objects.get().decided_at is not None
 
 
+def test_merge_drops_a_contact_the_kept_enterprise_already_has(actor: Any, steward: Organisation) -> None:
+    keep = register(actor, steward, name="Kashi Silk Weavers", district_lgd_code=str(VARANASI), mobile=MOBILE)
+    merge = register(actor, steward, name="Kashi Silk Weaver", district_lgd_code=str(VARANASI), mobile=MOBILE,
+                     contact_name="Sita Devi")
+    Contact.objects.create(enterprise=merge, name="", mobile="+919876500099", email="", is_primary=False)
+    enterprise_merge(actor=actor, keep=keep, merge=merge)
+    contacts = Contact.objects.filter(enterprise=keep).order_by("id").values_list("name", "mobile", "is_primary")
+    # the repeated mobile is kept once, named from the duplicate; the other contact moves
+    assert list(contacts) == [("Sita Devi", "+919876543210", True), ("", "+919876500099", False)]
+    assert not Contact.objects.filter(enterprise=merge).exists()
+    event = AuditEvent.objects.get(action="registry.enterprise.merged")
+    assert event.changes["contacts_repeated"] == [None, ["+919876543210"]]
+
+
 def test_merge_when_both_have_identifiers(actor: Any, steward: Organisation) -> None:
     keep = register(actor, steward, name="Ganesh Handicrafts", udyam_number="UDYAM-UP-65-0000001",
                     district_lgd_code=str(VARANASI))
@@ -371,6 +386,11 @@ def test_merge_from_the_page(actor: Any, candidate: DuplicateCandidate, decision
     page = client_for(actor).get(response["Location"])
     actions = [e.action for e in page.context["history"]]
     assert actions.count("registry.enterprise.registered") == 2 and "registry.enterprise.merged" in actions
+    # the kept enterprise names the duplicate merged into it, with a link, on the page and in the API
+    assert list(page.context["merged"]) == [merge]
+    assert reverse("registry:enterprise-detail", args=[merge.pk]) in page.content.decode()
+    assert token_client(actor).get(f"/api/v1/enterprises/{keep.pk}").json()["merged"] == [merge.pk]
+    assert token_client(actor).get(f"/api/v1/enterprises/{merge.pk}").json()["merged"] == []
 
 
 def test_keep_apart_from_the_page(actor: Any, candidate: DuplicateCandidate) -> None:

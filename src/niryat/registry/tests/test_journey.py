@@ -15,33 +15,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
 
 from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
-from niryat.registry.tests.helpers import VARANASI, gstin, pan
+from niryat.registry.tests.helpers import LIST_COLUMNS, district_list_row, gstin, pan, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
-COLUMNS = ["udyam_number", "name", "name_hi", "gstin", "pan", "district_lgd_code", "sector", "mobile",
-           "email", "pincode"]
-
-
-def line(n: int, name: str, name_hi: str, mobile: str, **changes: str) -> list[str]:
-    values = {"udyam_number": f"UDYAM-UP-65-{n:07d}", "name": name, "name_hi": name_hi,
-              "gstin": gstin(pan(n), "09"), "pan": pan(n), "district_lgd_code": str(VARANASI),
-              "sector": "handicrafts", "mobile": mobile, "email": "", "pincode": "221001", **changes}
-    return [values[column] for column in COLUMNS]
+COLUMNS = LIST_COLUMNS
+line = district_list_row
 
 
 def xlsx(rows: list[list[str]]) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(COLUMNS)
-    for cells in rows:
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return SimpleUploadedFile("varanasi-district-list.xlsx", out.getvalue())
+    return SimpleUploadedFile("varanasi-district-list.xlsx", xlsx_bytes(rows))
 
 
 def upload(client: Client, file: SimpleUploadedFile, capture: Any) -> ImportBatch:

@@ -15,9 +15,16 @@ from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import OrganisationFactory, UserFactory, member
 from niryat.core.pagination import COUNT_LIMIT, CappedPaginator
 from niryat.programmes.tests.factories import ProgrammeFactory, take_part
+from niryat.registry.duplicates import enterprise_merge
 from niryat.registry.enrolments import enrolment_add
 from niryat.registry.models import Enterprise
-from niryat.registry.selectors import EnterpriseFilter, enterprise_get, enterprise_history, enterprise_list
+from niryat.registry.selectors import (
+    EnterpriseFilter,
+    enterprise_get,
+    enterprise_history,
+    enterprise_list,
+    enterprise_merged_list,
+)
 from niryat.registry.tests.helpers import AGRA, AHMEDABAD, VARANASI, gstin, register
 from niryat.registry.validation import ReferenceIndex
 
@@ -117,6 +124,15 @@ def test_facilitator_does_not_see_the_programme_offices_own_enterprises(world: W
         enterprise_get(actor=world.a, enterprise_id=office_own.pk)
     assert "Office Registered Weavers" not in names(world.a)
     assert "Office Registered Weavers" in names(world.office)
+
+
+def test_merged_duplicates_are_listed_only_where_the_actor_sees_them(world: World) -> None:
+    """The office merged B's enterprise into A's: A sees its own enterprise, not B's merged one."""
+    admin = UserFactory(is_superuser=True)
+    enterprise_merge(actor=admin, keep=world.ganesh, merge=world.leather)
+    assert list(enterprise_merged_list(actor=admin, enterprise=world.ganesh)) == [world.leather]
+    assert list(enterprise_merged_list(actor=world.a, enterprise=world.ganesh)) == []
+    assert list(enterprise_merged_list(actor=world.a, enterprise=world.silk)) == []
 
 
 # --- search ----------------------------------------------------------------------------------
