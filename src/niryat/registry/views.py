@@ -37,6 +37,7 @@ from niryat.registry.forms import (
     contact_formset,
     contact_formset_with_one_more,
 )
+from niryat.registry.history import history_entries
 from niryat.registry.licences import licence_labels
 from niryat.registry.models import Enterprise
 from niryat.registry.selectors import steward_for
@@ -141,6 +142,7 @@ def enterprise_edit_view(request: HttpRequest, enterprise_id: int) -> HttpRespon
 def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     require(request.user, VIEW_REGISTRY)
     enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+    history = list(selectors.enterprise_history(enterprise=enterprise))
     programmes = list(enterprise_programmes(enterprise))
     enrolled = {p.pk for p in programmes}
     context = {
@@ -148,7 +150,8 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
         "contacts": enterprise.contacts.all(),
         "licences": licence_labels(enterprise.other_licences),
         "merged": selectors.enterprise_merged_list(actor=request.user, enterprise=enterprise),
-        "history": selectors.enterprise_history(enterprise=enterprise),
+        "history": history,
+        "history_entries": history_entries(history),
         "can_manage": has_capability(request.user, MANAGE_REGISTRY),
         "programmes": programmes,
         "enrol_choices": [(p.slug, p.label) for p in programmes_of_steward(enterprise.steward_id)

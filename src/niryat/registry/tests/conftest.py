@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import member
@@ -31,3 +34,11 @@ def actor() -> Any:
 @pytest.fixture
 def steward(actor: Any) -> Organisation:
     return Organisation.objects.get(memberships__user=actor)
+
+
+@pytest.fixture(autouse=True)
+def english_again() -> Iterator[None]:
+    """A request in Hindi leaves Hindi active in the test's thread (LocaleMiddleware activates
+    the language and nothing resets it): later tests would read Hindi messages."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
