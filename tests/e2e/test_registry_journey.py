@@ -30,6 +30,7 @@ FACILITATOR = "facilitator@demo.niryat.test"
 PASSWORD = "niryat-demo"
 PHONE = {"width": 360, "height": 740}
 TIMEOUT_MS = 15_000
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 OFFSET = 900  # Udyam serials and PANs far from the demo's
 
 
@@ -48,6 +49,13 @@ def upload(page: Page, server_url: str, name: str, content: bytes, mime: str) ->
     page.set_input_files("input[name=file]", files=[{"name": name, "mimeType": mime, "buffer": content}])
     page.get_by_role("button", name="Upload and check").click()
     page.wait_for_url("**/enterprises/import/*/")
+
+
+def switch_language(page: Page, language: str) -> None:
+    from playwright.sync_api import expect
+
+    page.locator(f'form[action$="/i18n/setlang/"] button[name=language][value={language}]').click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def counts(page: Page) -> list[str]:
@@ -88,6 +96,13 @@ def test_import_fix_import_again_merge_and_find(browser: Browser, server_url: st
         assert counts(page) == ["3", "0", "0", "2"]
         no_sideways_scroll(page, "dry-run page")
         page.screenshot(path=str(results_dir / "e2e-registry-dry-run.png"), full_page=True)
+        switch_language(page, "hi")  # the same page for a reader of Hindi, then back
+        expect(page.locator("#import-status")).to_contain_text("नए होंगे")
+        reason = page.locator("#import-status tbody td:nth-child(3)").first.inner_text()
+        assert DEVANAGARI.search(reason), f"a problem is not in Hindi: {reason!r}"  # checked in English
+        no_sideways_scroll(page, "dry-run page in Hindi")
+        page.screenshot(path=str(results_dir / "e2e-registry-dry-run-hi.png"), full_page=True)
+        switch_language(page, "en")
 
         # 2. The error report, downloaded as a person would.
         with page.expect_download() as download:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from niryat.core.i18n import pick
@@ -214,7 +215,11 @@ class ImportBatch(TimeStampedModel):
 
 
 class ImportProblem(models.Model):
-    """A problem with one row of an import: its row number (as in the file), field and message."""
+    """A problem with one row of an import: its row number (as in the file), field and message.
+
+    ``message`` is in the default language (English), ``translations`` holds it in each
+    other language (``importing.problems``): a person reads it in their own.
+    """
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problems", db_index=False)
     dry_run = models.BooleanField(default=False)
@@ -222,6 +227,7 @@ class ImportProblem(models.Model):
     field = models.CharField(max_length=40, blank=True)
     level = models.CharField(max_length=7, default="error")
     message = models.TextField()
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["row_number", "id"]
@@ -229,6 +235,10 @@ class ImportProblem(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row_number}: {self.message}"
+
+    def text(self) -> str:
+        """The message in the active language (the reader's), else in the default one."""
+        return (self.translations or {}).get(get_language() or "", "") or self.message
 
 
 class DuplicateCandidate(models.Model):

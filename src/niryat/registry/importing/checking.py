@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from niryat.registry.validation import ReferenceIndex
 
 Numbered = tuple[int, list[str]]  # row number in the file, its cells
-ProblemRow = tuple[str, str, str]  # field, level ("error" | "warning"), message
+# field, level ("error" | "warning"), message (default language), the message in the others
+ProblemRow = tuple[str, str, str, dict[str, str]]
 # Row number, the clean values (None when the row has an error), the problems found, and
 # the rows to insert if the enterprise is new (see ``rows.new_rows``).
 CheckedRow = tuple[int, "dict[str, Any] | None", list[ProblemRow], "NewRow | None"]
@@ -47,26 +49,45 @@ def chunks(items: Iterator[Numbered], size: int) -> Iterator[list[Numbered]]:
 
 def check_chunk(rows: list[Numbered], mapping: dict[int, str], ref: ReferenceIndex,
                 today: date) -> list[CheckedRow]:
-    """Check rows of cells (columns named by ``mapping``); plain tuples travel cheaply."""
+    """Check rows of cells (columns named by ``mapping``); plain tuples travel cheaply.
+
+    Messages are in the default language, whatever language this process has; a row with
+    problems is checked again in each other language for their translations.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    from niryat.registry.importing.problems import translate_each
     from niryat.registry.importing.reading import LICENCE_COLUMNS, record
     from niryat.registry.importing.rows import GIVEN, new_rows
     from niryat.registry.licences import clean_other_licences
-    from niryat.registry.validation import clean_enterprise
+    from niryat.registry.validation import Cleaned, clean_enterprise
 
     licence_columns = [(column, kind) for column, kind in LICENCE_COLUMNS.items() if column in mapping.values()]
-    checked: list[CheckedRow] = []
-    for number, cells in rows:
-        raw = record(mapping, cells)
+
+    def clean(raw: dict[str, str]) -> Cleaned:
         cleaned = clean_enterprise(raw, ref, today)
         if licence_columns:
             clean_other_licences({kind: raw.get(column) for column, kind in licence_columns}, cleaned)
-        problems: list[ProblemRow] = [(p.field, p.level, p.message) for p in cleaned.problems]
-        if cleaned.ok:
-            # Which columns this row fills: a blank cell does not erase what the registry knows.
-            cleaned.values[GIVEN] = frozenset(name for name, cell in raw.items() if cell and not cell.isspace())
-            checked.append((number, cleaned.values, problems, new_rows(cleaned.values)))
-        else:
-            checked.append((number, None, problems, None))
+        return cleaned
+
+    def messages(raw: dict[str, str]) -> list[str]:
+        return [p.message for p in clean(raw).problems]
+
+    checked: list[CheckedRow] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for number, cells in rows:
+            raw = record(mapping, cells)
+            cleaned = clean(raw)
+            problems: list[ProblemRow] = [(p.field, p.level, p.message, {}) for p in cleaned.problems]
+            if problems:
+                translate_each([p[3] for p in problems], partial(messages, raw))
+            if cleaned.ok:
+                # Which columns this row fills: a blank cell does not erase what the registry knows.
+                cleaned.values[GIVEN] = frozenset(name for name, cell in raw.items() if cell and not cell.isspace())
+                checked.append((number, cleaned.values, problems, new_rows(cleaned.values)))
+            else:
+                checked.append((number, None, problems, None))
     return checked
 
 

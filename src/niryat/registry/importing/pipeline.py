@@ -37,6 +37,7 @@ from niryat.audit.services import record, record_many
 from niryat.core.db import bulk_writes, column_in, db_now, insert_rows, reserve_ids, tables_refresh
 from niryat.registry.enrolments import enrol_imported, programme_for_steward
 from niryat.registry.importing.checking import CheckedRow, checked_chunks
+from niryat.registry.importing.problems import Translations, in_every_language
 from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.importing.rows import GIVEN, ROW_FIELDS, SOURCES, NewRow, contact_values
 from niryat.registry.importing.writer import ChunkWriter
@@ -54,7 +55,7 @@ CHUNK_ROWS = 2000
 Progress = Callable[[int], None]
 ENTERPRISE_COLUMNS = ["id", "steward_id", "import_batch_id", *ROW_FIELDS, "created_at", "updated_at"]
 CONTACT_COLUMNS = ["enterprise_id", "name", "mobile", "email", "is_primary", "created_at", "updated_at"]
-PROBLEM_COLUMNS = ["batch_id", "dry_run", "row_number", "field", "level", "message"]
+PROBLEM_COLUMNS = ["batch_id", "dry_run", "row_number", "field", "level", "message", "translations"]
 
 
 def import_limit() -> int:
@@ -89,7 +90,8 @@ class ChunkResult:
     changed: list[tuple[int, dict[str, Any], dict[str, list[Any]]]] = field(default_factory=list)
     unchanged: int = 0
     unchanged_ids: list[int] = field(default_factory=list)  # to enrol them in the batch's programme
-    problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, level, message
+    # row, field, level, message (default language), the message in the other languages
+    problems: list[tuple[int, str, str, str, Translations]] = field(default_factory=list)
     rejected: int = 0
     first_row: int = 0
     last_row: int = 0
@@ -122,6 +124,11 @@ class FileKeys:
         return None
 
 
+def _repeated_in_file(name: str, earlier: int) -> tuple[str, Translations]:
+    return in_every_language(lambda: _("The same %(label)s is in row %(row)d of this file.") % {
+        "label": _("Udyam number") if name == "udyam_number" else _("GSTIN"), "row": earlier})
+
+
 def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> ChunkResult:
     """Match one checked chunk against the file so far and the registry; no writes."""
     result = ChunkResult(first_row=rows[0][0], last_row=rows[-1][0]) if rows else ChunkResult()
@@ -130,11 +137,10 @@ def classify(batch: ImportBatch, rows: list[CheckedRow], keys: FileKeys) -> Chun
     for row, values, found, prepared in rows:
         clash = keys.claim(values, row) if values is not None else None
         if clash:
-            label = _("Udyam number") if clash[0] == "udyam_number" else _("GSTIN")
-            found.append((clash[0], "error", _("The same %(label)s is in row %(row)d of this file.")
-                          % {"label": label, "row": clash[1]}))
-        for name, level, message in found:
-            problems.append((row, name, level, message))
+            name, earlier = clash
+            found.append((name, "error", *_repeated_in_file(name, earlier)))
+        for name, level, message, translations in found:
+            problems.append((row, name, level, message, translations))
         if values is None or prepared is None or clash:
             result.rejected += 1
             continue
@@ -224,8 +230,8 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
         b = final(by_gstin.get(values["gstin"] or ""))
         if a and b and a.pk != b.pk:
             result.rejected += 1
-            result.problems.append((row, "gstin", "error", _(
-                "The Udyam number and the GSTIN belong to two different enterprises in the registry.")))
+            result.problems.append((row, "gstin", "error", *in_every_language(lambda: _(
+                "The Udyam number and the GSTIN belong to two different enterprises in the registry."))))
             continue
         match = a or b
         if match is None:
@@ -233,8 +239,8 @@ def _match(batch: ImportBatch, checked: list[tuple[int, dict[str, Any], NewRow]]
             continue
         if match.steward_id != batch.steward_id:
             result.rejected += 1
-            result.problems.append((row, "udyam_number", "error", _(
-                "This enterprise is already in the registry under another organisation.")))
+            result.problems.append((row, "udyam_number", "error", *in_every_language(lambda: _(
+                "This enterprise is already in the registry under another organisation."))))
             continue
         _keep_what_the_row_leaves_blank(values, match)
         old_contact = contacts.get(match.pk, blank_contact)
@@ -328,11 +334,13 @@ def _write_changed(result: ChunkResult) -> list[Enterprise]:
     return updated
 
 
-def _write_problems(batch: ImportBatch, problems: list[tuple[int, str, str, str]], dry_run: bool) -> None:
+def _write_problems(batch: ImportBatch, problems: list[tuple[int, str, str, str, Translations]],
+                    dry_run: bool) -> None:
     if not problems:
         return
-    insert_rows(ImportProblem, PROBLEM_COLUMNS,
-                ((batch.pk, dry_run, row, name, level, message) for row, name, level, message in problems))
+    insert_rows(ImportProblem, PROBLEM_COLUMNS, (
+        (batch.pk, dry_run, row, name, level, message, json.dumps(translations, ensure_ascii=False))
+        for row, name, level, message, translations in problems))
 
 
 def write_chunk(batch: ImportBatch, result: ChunkResult, rows_in_chunk: int, actor: Any,

@@ -8,8 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import get_language
+
 from niryat.core.spreadsheet import spreadsheet_safe
 from niryat.registry.importing.pipeline import batch_path, import_limit
+from niryat.registry.importing.problems import message_in
 from niryat.registry.importing.reading import open_rows
 from niryat.registry.models import ImportBatch, ImportProblem
 
@@ -17,11 +20,16 @@ ERROR_COLUMN = "errors"
 
 
 def rejected_rows(batch: ImportBatch, dry_run: bool) -> Iterator[list[str]]:
-    """Header + each rejected row (original cells) + its error messages, in file order."""
+    """Header + each rejected row (original cells) + its error messages, in file order.
+
+    The messages are in the active language (the reader's, for a download).
+    """
+    language = get_language()
     problems: dict[int, list[str]] = defaultdict(list)
-    for row, field, message in ImportProblem.objects.filter(
+    for row, field, message, translations in ImportProblem.objects.filter(
         batch=batch, dry_run=dry_run, level="error"
-    ).values_list("row_number", "field", "message"):
+    ).values_list("row_number", "field", "message", "translations"):
+        message = message_in(language, message, translations)
         problems[row].append(f"{field}: {message}" if field else message)
     table, rows = open_rows(batch_path(batch), import_limit())
     yield [*table.columns, ERROR_COLUMN]

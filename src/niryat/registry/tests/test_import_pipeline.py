@@ -27,6 +27,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from niryat.accounts.models import Organisation, OrganisationKind
@@ -682,3 +683,30 @@ def test_worker_processes_give_the_same_result(actor: Any, steward: Organisation
     imported = run_import(parallel_batch.pk, dry_run=False, actor=actor)
     assert counts(imported) == (23, 20, 0, 0, 3) and Enterprise.objects.count() == 20
     assert problems(imported, dry_run=False) == problems(inline, dry_run=True)
+
+
+# --- problems in every language ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_problems_are_kept_in_english_and_hindi_whatever_language_the_run_had(
+        actor: Any, steward: Organisation, settings: Any, workers: int) -> None:
+    """A background worker has no reader's language: each message is stored in both."""
+    settings.NIRYAT_IMPORT_WORKERS = workers
+    settings.NIRYAT_IMPORT_PARALLEL_BYTES = 0  # the checking worker processes even for a small file
+    rows = [row(1), row(2, pincode="021001"), row(3, udyam_number=row(1)["udyam_number"])]
+    with translation.override("hi"):  # the run's language must not decide the stored one
+        batch = run_import(batch_of(actor, steward, csv_bytes(rows)).pk, dry_run=True, actor=actor)
+    stored = {p.row_number: p for p in ImportProblem.objects.filter(batch=batch)}
+    assert stored[3].message == "A PIN code has six digits and does not start with 0."
+    assert stored[4].message == "The same Udyam number is in row 2 of this file."
+    with translation.override("hi"):
+        hindi = {n: p.text() for n, p in stored.items()}
+        assert hindi[3] == translation.gettext("A PIN code has six digits and does not start with 0.")
+        assert hindi[4] == translation.gettext("The same %(label)s is in row %(row)d of this file.") % {
+            "label": translation.gettext("Udyam number"), "row": 2}
+        assert all(re.search("[\u0900-\u097f]", text) for text in hindi.values())
+        # the error report a Hindi reader downloads
+        report_rows = list(report.rejected_rows(batch, dry_run=True))
+    assert report_rows[1][-1] == f"pincode: {hindi[3]}"
+    assert stored[3].text() == stored[3].message  # English for an English reader
