@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from niryat.audit.models import AuditEvent
 from niryat.audit.tasks import audit_export
@@ -110,7 +111,7 @@ def audit_export_start(
     job = job_create(
         actor=actor,
         kind="audit.export",
-        label="Audit events export",
+        label=lambda: _("Audit events export"),
         task=audit_export,
         parameters={"organisation_ids": organisation_ids, "filters": filters},
     )

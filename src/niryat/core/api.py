@@ -46,6 +46,10 @@ class JobOut(Schema):
     download_url: str | None = Field(description="The result file, once there is one.")
 
     @staticmethod
+    def resolve_label(obj: Job) -> str:
+        return obj.shown_label  # in the caller's language (Accept-Language)
+
+    @staticmethod
     def resolve_download_url(obj: Job) -> str | None:
         if not obj.result_file:
             return None

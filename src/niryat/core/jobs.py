@@ -9,6 +9,7 @@ idempotent: a job that already finished is not run twice.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,20 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from niryat.core.i18n import in_every_language
 from niryat.core.models import Job
 
 
-def job_create(*, actor: Any, kind: str, label: str, task: Any, parameters: dict[str, Any]) -> Job:
-    """Record a job for ``actor`` and enqueue ``task(job_id=…)`` once the transaction commits."""
-    job = Job.objects.create(owner=actor, kind=kind, label=label, parameters=parameters)
+def job_create(*, actor: Any, kind: str, label: Callable[[], str], task: Any, parameters: dict[str, Any]) -> Job:
+    """Record a job for ``actor`` and enqueue ``task(job_id=…)`` once the transaction commits.
+
+    ``label()`` words the job's name with ``gettext``; it is kept in every language, so the
+    jobs page names it in each reader's own.
+    """
+    default, translations = in_every_language(label)
+    job = Job.objects.create(owner=actor, kind=kind, label=default[:200],
+                             label_translations={k: v[:200] for k, v in translations.items()},
+                             parameters=parameters)
 
     def enqueue() -> None:
         result = task.enqueue(job_id=str(job.id))

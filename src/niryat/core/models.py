@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from niryat.core.i18n import text_for_reader
+
 
 class TimeStampedModel(models.Model):
     """Base for domain models: when a row was created and last changed."""
@@ -38,6 +40,7 @@ class Job(models.Model):
     )
     kind = models.CharField(max_length=80)
     label = models.CharField(max_length=200)
+    label_translations = models.JSONField(default=dict, blank=True)  # language -> label (core.i18n)
     parameters = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveBigIntegerField(default=0)
@@ -56,6 +59,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.status})"
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language (the job was made by a request in any language)."""
+        return text_for_reader(self.label, self.label_translations)
 
     @property
     def percent(self) -> int:

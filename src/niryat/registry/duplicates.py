@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from niryat.audit.services import record
 from niryat.core.db import column_in
@@ -244,7 +245,7 @@ def duplicates_search_start(*, actor: Any) -> Job:
     if running is not None:
         return running
     return job_create(actor=actor, kind=DUPLICATE_SEARCH, task=duplicates_search,
-                      label="Look for duplicates", parameters={})
+                      label=lambda: _("Look for duplicates"), parameters={})
 
 
 def duplicates_search_latest(*, actor: Any) -> Job | None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from niryat.core.i18n import pick
+from niryat.core.i18n import pick, text_for_reader
 from niryat.core.models import TimeStampedModel
 
 
@@ -238,7 +237,7 @@ class ImportProblem(models.Model):
 
     def text(self) -> str:
         """The message in the active language (the reader's), else in the default one."""
-        return (self.translations or {}).get(get_language() or "", "") or self.message
+        return text_for_reader(self.message, self.translations)
 
 
 class DuplicateCandidate(models.Model):

@@ -207,7 +207,7 @@ def test_job_create_enqueues_only_after_commit(django_capture_on_commit_callback
     owner = UserFactory()
     task = NoTask()
     with django_capture_on_commit_callbacks(execute=True):
-        job = jobs.job_create(actor=owner, kind="test", label="Test", task=task, parameters={"a": 1})
+        job = jobs.job_create(actor=owner, kind="test", label=lambda: "Test", task=task, parameters={"a": 1})
         assert task.enqueued == []
     assert task.enqueued == [{"job_id": str(job.id)}]
     job.refresh_from_db()

@@ -35,9 +35,9 @@ from django.utils.translation import gettext as _
 
 from niryat.audit.services import record, record_many
 from niryat.core.db import bulk_writes, column_in, db_now, insert_rows, reserve_ids, tables_refresh
+from niryat.core.i18n import Translations, in_every_language
 from niryat.registry.enrolments import enrol_imported, programme_for_steward
 from niryat.registry.importing.checking import CheckedRow, checked_chunks
-from niryat.registry.importing.problems import Translations, in_every_language
 from niryat.registry.importing.reading import FileRefused, open_rows
 from niryat.registry.importing.rows import GIVEN, ROW_FIELDS, SOURCES, NewRow, contact_values
 from niryat.registry.importing.writer import ChunkWriter

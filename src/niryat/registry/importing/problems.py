@@ -3,7 +3,8 @@
 A problem is found once, by a run whose language is whatever its process had (a background
 worker has none, so it would be English), and read later by people in English or Hindi, on
 the import page and in the error report. So each message is kept in the default language
-and in each other one, worked out when the problem is found.
+and in each other one, worked out when the problem is found (ADR 0008; the language helpers
+are in ``core.i18n``).
 """
 
 from __future__ import annotations
@@ -11,25 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.utils import translation
 
-Translations = dict[str, str]  # language code -> message, for the languages other than the default
-
-
-def other_languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-
-
-def in_every_language(message: Callable[[], str]) -> tuple[str, Translations]:
-    """``message()`` in the default language, and in each other one."""
-    with translation.override(settings.LANGUAGE_CODE):
-        default = message()
-    others: Translations = {}
-    for language in other_languages():
-        with translation.override(language):
-            others[language] = message()
-    return default, others
+from niryat.core.i18n import Translations, other_languages
 
 
 def translate_each(translations: list[Translations], messages: Callable[[], list[Any]]) -> None:
@@ -46,7 +31,3 @@ def translate_each(translations: list[Translations], messages: Callable[[], list
         for slot, message in zip(translations, again, strict=True):
             slot[language] = message
 
-
-def message_in(language: str | None, message: str, translations: Translations | None) -> str:
-    """The message in ``language`` when it was worked out, else in the default language."""
-    return (translations or {}).get(language or "", "") or message

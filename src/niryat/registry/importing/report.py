@@ -10,9 +10,9 @@ from typing import IO
 
 from django.utils.translation import get_language
 
+from niryat.core.i18n import text_in
 from niryat.core.spreadsheet import spreadsheet_safe
 from niryat.registry.importing.pipeline import batch_path, import_limit
-from niryat.registry.importing.problems import message_in
 from niryat.registry.importing.reading import open_rows
 from niryat.registry.models import ImportBatch, ImportProblem
 
@@ -29,7 +29,7 @@ def rejected_rows(batch: ImportBatch, dry_run: bool) -> Iterator[list[str]]:
     for row, field, message, translations in ImportProblem.objects.filter(
         batch=batch, dry_run=dry_run, level="error"
     ).values_list("row_number", "field", "message", "translations"):
-        message = message_in(language, message, translations)
+        message = text_in(language, message, translations)
         problems[row].append(f"{field}: {message}" if field else message)
     table, rows = open_rows(batch_path(batch), import_limit())
     yield [*table.columns, ERROR_COLUMN]

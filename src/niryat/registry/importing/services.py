@@ -97,7 +97,7 @@ def import_batch_start(*, actor: Any, batch: ImportBatch, dry_run: bool) -> Job:
         return running  # a second click waits for the same run instead of starting another
     job = job_create(
         actor=actor, kind="registry.import", task=import_run,
-        label=("Check " if dry_run else "Import ") + batch.original_name,
+        label=lambda: (_("Check %(file)s") if dry_run else _("Import %(file)s")) % {"file": batch.original_name},
         parameters={"batch_id": batch.pk, "dry_run": dry_run},
     )
     record(actor, action="registry.import.checked" if dry_run else "registry.import.started",

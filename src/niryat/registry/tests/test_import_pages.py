@@ -108,6 +108,18 @@ def test_upload_runs_the_dry_run_and_shows_its_counts(facilitator: Any, checked:
     assert [p.row_number for p in response.context["problems"]] == [4, 5]
 
 
+def test_the_job_is_named_in_each_readers_language(facilitator: Any, checked: ImportBatch) -> None:
+    """The job was made by an English request; a Hindi reader sees its name in Hindi."""
+    job = Job.objects.get(kind="registry.import")
+    assert job.label == "Check district-list.csv"
+    hindi = Client(headers={"accept-language": "hi"})
+    hindi.force_login(facilitator)
+    assert "district-list.csv की जाँच" in hindi.get(reverse("core:job-list")).content.decode()
+    api = hindi.get(f"/api/v1/jobs/{job.pk}").json()
+    assert api["label"] == "district-list.csv की जाँच"
+    assert client_for(facilitator).get(f"/api/v1/jobs/{job.pk}").json()["label"] == "Check district-list.csv"
+
+
 def test_import_now_commits(facilitator: Any, checked: ImportBatch, django_capture_on_commit_callbacks: Any) -> None:
     client = client_for(facilitator)
     with django_capture_on_commit_callbacks(execute=True):
