@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from niryat.registry.tests.helpers import district_list_row, gstin, pan, xlsx_bytes
+from niryat.registry.tests.helpers import VARANASI, district_list_row, gstin, pan, xlsx_bytes
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -159,6 +159,69 @@ def test_import_fix_import_again_merge_and_find(browser: Browser, server_url: st
         assert failures == [], "server errors or script errors: " + "; ".join(failures)
     except Exception:
         page.screenshot(path=str(results_dir / "e2e-registry-FAILED.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
+def test_register_and_edit_in_hindi_on_a_phone(browser: Browser, server_url: str, results_dir: Path) -> None:
+    """The form in Hindi: a mistyped GSTIN is refused with a Hindi reason next to it and nothing
+    typed is lost; saved, the enterprise's page has the Hindi name; an edit shows in its history."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=PHONE, locale="hi-IN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    failures: list[str] = []
+    page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
+    page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    good_gstin = gstin(pan(OFFSET + 50), "09")
+    try:
+        page.goto(f"{server_url}/accounts/login/")
+        page.fill("input[name=email]", FACILITATOR)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+        page.wait_for_url(f"{server_url}/")
+        if page.locator("html").get_attribute("lang") != "hi":
+            switch_language(page, "hi")
+
+        page.goto(f"{server_url}/enterprises/new/")
+        assert DEVANAGARI.search(page.locator("main h1").inner_text())
+        no_sideways_scroll(page, "registration form in Hindi")
+        page.fill("input[name=name]", "Kashi Zari Creations")
+        page.fill("input[name=name_hi]", "काशी ज़री क्रिएशन्स")
+        page.fill("input[name=udyam_number]", f"UDYAM-UP-65-{OFFSET * 10_000 + 50:07d}")
+        page.fill("input[name=gstin]", good_gstin[:-1] + ("0" if good_gstin[-1] != "0" else "1"))
+        page.select_option("select[name=district_lgd_code]", str(VARANASI))
+        page.select_option("select[name=sector]", "handicrafts")
+        page.fill("input[name=contacts-0-mobile]", "9876522050")
+        page.locator("main form [type=submit]:not(.default-submit):not([name])").last.click()
+
+        error = page.locator("input[name=gstin] ~ .errorlist")
+        expect(error).to_be_visible()
+        assert DEVANAGARI.search(error.inner_text()), f"the GSTIN error is not in Hindi: {error.inner_text()!r}"
+        assert page.input_value("input[name=name_hi]") == "काशी ज़री क्रिएशन्स"  # nothing typed is lost
+        no_sideways_scroll(page, "registration form with an error")
+        page.screenshot(path=str(results_dir / "e2e-registry-form-error-hi.png"), full_page=True)
+
+        page.fill("input[name=gstin]", good_gstin)
+        page.locator("main form [type=submit]:not(.default-submit):not([name])").last.click()
+        page.wait_for_url(re.compile(r"/enterprises/\d+/$"))
+        expect(page.locator("main")).to_contain_text("काशी ज़री क्रिएशन्स")
+        expect(page.locator("main")).to_contain_text(good_gstin)
+        no_sideways_scroll(page, "new enterprise's page")
+
+        page.locator("main a[href$='/edit/']").click()
+        page.fill("input[name=pincode]", "221001")
+        page.locator("main form [type=submit]:not(.default-submit):not([name])").last.click()
+        page.wait_for_url(re.compile(r"/enterprises/\d+/$"))
+        changed = page.locator("ol.history > li[data-action='registry.enterprise.updated']")
+        expect(changed).to_contain_text("221001")
+        assert DEVANAGARI.search(changed.locator("strong").inner_text())  # what happened, in Hindi
+        page.screenshot(path=str(results_dir / "e2e-registry-edited-hi.png"), full_page=True)
+        assert failures == [], "server errors or script errors: " + "; ".join(failures)
+    except Exception:
+        page.screenshot(path=str(results_dir / "e2e-registry-form-FAILED.png"), full_page=True)
         raise
     finally:
         context.close()
