@@ -308,8 +308,12 @@ class ImportOut(Schema):
     unchanged: int
     rejected: int
     unknown_columns: list[str]
-    message: str
+    message: str = Field(description="Why the run failed, in the caller's language (Accept-Language).")
     job_id: str | None = None
+
+    @staticmethod
+    def resolve_message(obj: ImportBatch) -> str:
+        return obj.shown_message()
 
 
 def batch_get(actor: Any, batch_id: int) -> ImportBatch:
@@ -335,7 +339,8 @@ def import_create(request: HttpRequest, file: File[UploadedFile], programme: For
         raise ValidationError({"programme": [str(error)]}) from None
     job = import_batch_start(actor=actor, batch=batch, dry_run=True)
     batch.refresh_from_db()
-    return Status(202, {**ImportOut.from_orm(batch).dict(), "job_id": str(job.id)})
+    batch.job_id = str(job.id)  # type: ignore[attr-defined]  # read by ImportOut
+    return Status(202, batch)
 
 
 @router.get("/enterprises/imports/{batch_id}", response=ImportOut)
@@ -352,7 +357,8 @@ def import_commit(request: HttpRequest, batch_id: int) -> Status[Any]:
     if batch.status != ImportBatch.Status.DONE:
         job_id = str(import_batch_start(actor=actor, batch=batch, dry_run=False).id)
     batch.refresh_from_db()
-    return Status(202, {**ImportOut.from_orm(batch).dict(), "job_id": job_id})
+    batch.job_id = job_id  # type: ignore[attr-defined]  # read by ImportOut
+    return Status(202, batch)
 
 
 class DuplicateOut(Schema):

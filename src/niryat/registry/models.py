@@ -204,13 +204,19 @@ class ImportBatch(TimeStampedModel):
     cursor = models.PositiveIntegerField(default=0)
     columns = models.JSONField(default=list, blank=True)
     unknown_columns = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True)  # why the run failed, in the default language
+    message_translations = models.JSONField(default=dict, blank=True)  # language -> message (ADR 0008)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+    def shown_message(self) -> str:
+        """Why the run failed, in the reader's language."""
+        return text_for_reader(self.message, self.message_translations)
+
 
 
 class ImportProblem(models.Model):

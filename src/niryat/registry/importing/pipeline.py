@@ -390,10 +390,13 @@ def run_import(batch_id: int, *, dry_run: bool, actor: Any = None, progress: Pro
         return _run(batch, dry_run=dry_run, actor=actor, progress=progress)
     # A RegistryError: the steward no longer takes part in the batch's programme.
     except (FileRefused, RegistryError) as error:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED, message=str(error))
+        refused = error if isinstance(error, FileRefused) else FileRefused(str(error))
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED, message=refused.default,
+            message_translations=refused.translations)
         if isinstance(error, FileRefused):
             raise
-        raise FileRefused(str(error)) from error
+        raise refused from error
 
 
 def _run(batch: ImportBatch, *, dry_run: bool, actor: Any, progress: Progress | None) -> ImportBatch:

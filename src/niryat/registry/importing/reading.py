@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from niryat.core.i18n import Translations, in_every_language, text_for_reader
 from niryat.registry.licences import LICENCE_KINDS
 
 LICENCE_COLUMNS = {f"licence_{kind}": kind for kind in LICENCE_KINDS}  # a column per kind: licence_bis
@@ -60,7 +61,24 @@ Numbered = tuple[int, list[str]]
 
 
 class FileRefused(ValueError):
-    """The file cannot be imported; the message says why, in words a person understands."""
+    """The file cannot be imported; the message says why, in words a person understands.
+
+    Made with ``worded`` where the refusal may be read later by someone else (a row deep in
+    the file, found by a background run): ``str()`` then gives the reader's language, and
+    ``default`` and ``translations`` are what is kept (ADR 0008).
+    """
+
+    def __init__(self, message: str, translations: Translations | None = None) -> None:
+        super().__init__(message)
+        self.default = message
+        self.translations: Translations = translations or {}
+
+    @classmethod
+    def worded(cls, text: Callable[[], str]) -> FileRefused:
+        return cls(*in_every_language(text))
+
+    def __str__(self) -> str:
+        return text_for_reader(self.default, self.translations)
 
 
 @dataclass
@@ -220,12 +238,12 @@ def _csv_rows(path: Path, encoding: str) -> tuple[Table, Iterator[Numbered]]:
                 if "".join(row).strip():  # a row of empty or blank cells is skipped
                     yield number, row
         except UnicodeDecodeError:
-            raise FileRefused(
-                _("Line %(line)d is not in the file's text encoding (%(encoding)s).")
-                % {"line": reader.line_num, "encoding": encoding}
-            ) from None
+            line = reader.line_num
+            raise FileRefused.worded(lambda: _("Line %(line)d is not in the file's text encoding (%(encoding)s).")
+                                     % {"line": line, "encoding": encoding}) from None
         except csv.Error as error:
-            raise FileRefused(_("Line %(line)d: %(error)s") % {"line": reader.line_num, "error": error}) from None
+            line, reason = reader.line_num, str(error)
+            raise FileRefused.worded(lambda: _("Line %(line)d: %(error)s") % {"line": line, "error": reason}) from None
         finally:
             handle.close()
 

@@ -26,7 +26,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.db import connection
 from django.db.models import Count
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -364,6 +366,22 @@ def test_a_file_that_goes_bad_half_way_marks_the_batch_failed(actor: Any, stewar
         run_import(batch.pk, dry_run=True, actor=actor)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED and "text encoding" in batch.message
+
+
+def test_why_a_file_went_bad_half_way_is_kept_in_english_and_hindi(actor: Any, steward: Organisation) -> None:
+    """Found by a background run (no reader's language), read by a Hindi reader later."""
+    batch = batch_of(actor, steward, csv_bytes([row(n) for n in range(1, 1200)]) + BAD_LATE)
+    with translation.override("hi"), pytest.raises(FileRefused):
+        run_import(batch.pk, dry_run=True, actor=actor)
+    batch.refresh_from_db()
+    assert batch.message.startswith("Line 1196 is not in the file's text encoding")
+    with translation.override("hi"):
+        assert batch.shown_message().startswith("पंक्ति 1196 फ़ाइल की टेक्स्ट एन्कोडिंग")
+        page = Client(headers={"accept-language": "hi"})
+        page.force_login(actor)
+        html = page.get(reverse("registry:import-detail", args=[batch.pk])).content.decode()
+    assert "पंक्ति 1196 फ़ाइल की टेक्स्ट एन्कोडिंग" in html
+    assert batch.shown_message() == batch.message  # English for an English reader
 
 
 def test_a_file_that_goes_bad_half_way_writes_nothing_on_commit(
