@@ -241,7 +241,7 @@ class ImportProblem(models.Model):
     def __str__(self) -> str:
         return f"row {self.row_number}: {self.message}"
 
-    def text(self) -> str:
+    def shown_message(self) -> str:
         """The message in the active language (the reader's), else in the default one."""
         return text_for_reader(self.message, self.translations)
 

@@ -719,7 +719,7 @@ def test_problems_are_kept_in_english_and_hindi_whatever_language_the_run_had(
     assert stored[3].message == "A PIN code has six digits and does not start with 0."
     assert stored[4].message == "The same Udyam number is in row 2 of this file."
     with translation.override("hi"):
-        hindi = {n: p.text() for n, p in stored.items()}
+        hindi = {n: p.shown_message() for n, p in stored.items()}
         assert hindi[3] == translation.gettext("A PIN code has six digits and does not start with 0.")
         assert hindi[4] == translation.gettext("The same %(label)s is in row %(row)d of this file.") % {
             "label": translation.gettext("Udyam number"), "row": 2}
@@ -727,4 +727,4 @@ def test_problems_are_kept_in_english_and_hindi_whatever_language_the_run_had(
         # the error report a Hindi reader downloads
         report_rows = list(report.rejected_rows(batch, dry_run=True))
     assert report_rows[1][-1] == f"pincode: {hindi[3]}"
-    assert stored[3].text() == stored[3].message  # English for an English reader
+    assert stored[3].shown_message() == stored[3].message  # English for an English reader
