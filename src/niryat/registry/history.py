@@ -47,6 +47,10 @@ LABELS: dict[str, StrPromise] = {
     "contacts_repeated": gettext_lazy("contacts it already had"),
     "file": gettext_lazy("file"),
     "size": gettext_lazy("size in bytes"),
+    # Foreign keys have no verbose name of their own; the form's labels say the same.
+    "district_id": gettext_lazy("District"),
+    "sector_id": gettext_lazy("Sector"),
+    "odop_product_id": gettext_lazy("ODOP product of the district"),
 }
 HIDDEN = {"name_key"}  # the search key worked out from the name: not something a person typed
 ENTERPRISE_LINKS = {"merged", "merged_into"}  # values that are enterprise ids

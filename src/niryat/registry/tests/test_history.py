@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -44,11 +45,11 @@ def test_registration_and_edit_read_as_sentences_with_labelled_values(actor: Any
     assert registered.action == "registry.enterprise.registered"
     shown = changes_of(registered)
     assert shown["legal name"] == ("", "Kashi Silk Weavers")
-    assert shown["district"] == ("", "Varanasi (187)")  # the district's name, not only its code
+    assert shown["District"] == ("", "Varanasi (187)")  # the district's name, not only its code
     assert shown["export experience"] == ("", "Exports directly")  # the choice's label
     assert "name_key" not in shown and "name key" not in shown  # worked out, not typed: not shown
     assert "Udyam number" not in shown  # blank before and after: nothing to say
-    assert changes_of(changed) == {"sector": ("Handicrafts", "Textiles & apparel"), "PIN code": ("", "221001")}
+    assert changes_of(changed) == {"Sector": ("Handicrafts", "Textiles & apparel"), "PIN code": ("", "221001")}
 
 
 def test_a_merge_names_and_links_the_other_enterprise(actor: Any, steward: Organisation) -> None:
@@ -83,3 +84,15 @@ def test_reference_names_cost_one_query_per_kind(actor: Any, steward: Organisati
         history_entries(events)
     assert len(events) == 3
     assert len(queries) == 3  # districts, sectors, the districts' ODOP products: one each, for all events
+
+
+def test_every_label_of_a_registration_is_in_hindi(actor: Any, steward: Organisation) -> None:
+    enterprise = register(actor, steward, name="Kashi Silk Weavers", district_lgd_code=str(VARANASI),
+                          sector="handicrafts", mobile="9876500001")
+    from django.utils import translation
+
+    with translation.override("hi"):
+        (registered,) = history_entries(enterprise_history(enterprise=enterprise))
+        labels = [change.label for change in registered.changes]
+    english = [label for label in labels if re.fullmatch(r"[A-Za-z ()']+", label)]
+    assert english == [], f"labels left in English: {english}"
