@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from niryat.audit.models import AuditEvent
@@ -123,8 +124,12 @@ def _shown(field: str, value: Any, names: Names) -> str:
     return str(choices.get(value, value))
 
 
-def history_entries(events: Iterable[AuditEvent]) -> list[HistoryEntry]:
-    """The events of ``selectors.enterprise_history``, oldest first, in words."""
+def history_entries(events: Iterable[AuditEvent], enterprise_id: int | None = None) -> list[HistoryEntry]:
+    """The events of ``selectors.enterprise_history``, oldest first, in words.
+
+    On the page of ``enterprise_id``, the events of a duplicate merged into it say so
+    ("Duplicate #13: Registered"), so that two registrations do not read as one enterprise's.
+    """
     listed = list(events)
     names = _reference_names(listed)
     entries = []
@@ -137,7 +142,10 @@ def history_entries(events: Iterable[AuditEvent]) -> list[HistoryEntry]:
                 continue
             link = after if field in ENTERPRISE_LINKS and isinstance(after, int) else None
             changes.append(Change(_label(field), *shown, enterprise_id=link))
-        what = ACTIONS.get(event.action)
+        what = str(ACTIONS.get(event.action, event.action))
+        if (enterprise_id is not None and event.target_type == "registry.enterprise"
+                and event.target_id != str(enterprise_id)):
+            what = _("Duplicate #%(id)s: %(what)s") % {"id": event.target_id, "what": what}
         entries.append(HistoryEntry(at=event.at, who=event.actor_label, action=event.action,
-                                    what=str(what) if what else event.action, changes=changes))
+                                    what=what, changes=changes))
     return entries

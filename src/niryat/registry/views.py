@@ -151,7 +151,7 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
         "licences": licence_labels(enterprise.other_licences),
         "merged": selectors.enterprise_merged_list(actor=request.user, enterprise=enterprise),
         "history": history,
-        "history_entries": history_entries(history),
+        "history_entries": history_entries(history, enterprise_id=enterprise.pk),
         "can_manage": has_capability(request.user, MANAGE_REGISTRY),
         "programmes": programmes,
         "enrol_choices": [(p.slug, p.label) for p in programmes_of_steward(enterprise.steward_id)

@@ -63,6 +63,12 @@ def test_a_merge_names_and_links_the_other_enterprise(actor: Any, steward: Organ
     assert (change.after, change.enterprise_id) == (f"#{merge.pk}", merge.pk)
     html = page_of(actor, keep)
     assert "A duplicate was merged into this enterprise" in html
+    # the duplicate's own events, on the kept enterprise's page, say whose they are
+    on_keep = history_entries(enterprise_history(enterprise=keep), enterprise_id=keep.pk)
+    assert [e.what for e in on_keep] == [
+        "Registered", f"Duplicate #{merge.pk}: Registered", "A duplicate was merged into this enterprise",
+        f"Duplicate #{merge.pk}: Merged into another enterprise as its duplicate"]
+    assert f"Duplicate #{merge.pk}: Registered" in html
     assert f'<a href="{reverse("registry:enterprise-detail", args=[merge.pk])}">#{merge.pk}</a>' in html
     assert "registry.enterprise.merged" not in html.replace('data-action="registry.enterprise.merged', "")
 
