@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,15 +65,35 @@ def counts(page: Page) -> list[str]:
     return page.locator("#import-status .stat").all_inner_texts()
 
 
-def test_import_fix_import_again_merge_and_find(browser: Browser, server_url: str, results_dir: Path) -> None:
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport=PHONE, locale="en-GB", accept_downloads=True)
+@contextmanager
+def facilitator_on_a_phone(browser: Browser, server_url: str, results_dir: Path, locale: str,
+                           failed_shot: str) -> Iterator[Page]:
+    """A signed-in facilitator's page at 360 px; fails on a server or script error, and keeps a
+    screenshot of the page where a step failed."""
+    context = browser.new_context(viewport=PHONE, locale=locale, accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     failures: list[str] = []
     page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
     page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+    try:
+        page.goto(f"{server_url}/accounts/login/")
+        page.fill("input[name=email]", FACILITATOR)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+        page.wait_for_url(f"{server_url}/")
+        yield page
+        assert failures == [], "server errors or script errors: " + "; ".join(failures)
+    except Exception:
+        page.screenshot(path=str(results_dir / failed_shot), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
+def test_import_fix_import_again_merge_and_find(browser: Browser, server_url: str, results_dir: Path) -> None:
+    from playwright.sync_api import expect
+
     ganga_gstin = gstin(pan(OFFSET + 4), "09")
     rows = [
         line(1, "Shree Ganesh Handicrafts Pvt Ltd", "श्री गणेश हस्तशिल्प", "9876511001"),
@@ -82,13 +104,7 @@ def test_import_fix_import_again_merge_and_find(browser: Browser, server_url: st
         # the business of the first row again, spelt another way, same district and mobile
         line(6, "Shri Ganesh Handicrafts Private Limited", "", "98765 11001"),
     ]
-    try:
-        page.goto(f"{server_url}/accounts/login/")
-        page.fill("input[name=email]", FACILITATOR)
-        page.fill("input[name=password]", PASSWORD)
-        page.locator("form:has(input[name=password]) [type=submit]").click()
-        page.wait_for_url(f"{server_url}/")
-
+    with facilitator_on_a_phone(browser, server_url, results_dir, "en-GB", "e2e-registry-FAILED.png") as page:
         # 1. Upload the Excel sheet: the dry run's counts, nothing imported yet.
         xlsx_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         upload(page, server_url, "varanasi-district-list.xlsx", xlsx_bytes(rows), xlsx_mime)
@@ -156,12 +172,6 @@ def test_import_fix_import_again_merge_and_find(browser: Browser, server_url: st
         expect(results).to_contain_text("Shree Ganesh Handicrafts Pvt Ltd")
         expect(results).not_to_contain_text("Kashi Silk Weavers")
         page.screenshot(path=str(results_dir / "e2e-registry-list.png"), full_page=True)
-        assert failures == [], "server errors or script errors: " + "; ".join(failures)
-    except Exception:
-        page.screenshot(path=str(results_dir / "e2e-registry-FAILED.png"), full_page=True)
-        raise
-    finally:
-        context.close()
 
 
 def test_register_and_edit_in_hindi_on_a_phone(browser: Browser, server_url: str, results_dir: Path) -> None:
@@ -169,19 +179,8 @@ def test_register_and_edit_in_hindi_on_a_phone(browser: Browser, server_url: str
     typed is lost; saved, the enterprise's page has the Hindi name; an edit shows in its history."""
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport=PHONE, locale="hi-IN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    failures: list[str] = []
-    page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
-    page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None)
     good_gstin = gstin(pan(OFFSET + 50), "09")
-    try:
-        page.goto(f"{server_url}/accounts/login/")
-        page.fill("input[name=email]", FACILITATOR)
-        page.fill("input[name=password]", PASSWORD)
-        page.locator("form:has(input[name=password]) [type=submit]").click()
-        page.wait_for_url(f"{server_url}/")
+    with facilitator_on_a_phone(browser, server_url, results_dir, "hi-IN", "e2e-registry-form-FAILED.png") as page:
         if page.locator("html").get_attribute("lang") != "hi":
             switch_language(page, "hi")
 
@@ -219,9 +218,3 @@ def test_register_and_edit_in_hindi_on_a_phone(browser: Browser, server_url: str
         expect(changed).to_contain_text("221001")
         assert DEVANAGARI.search(changed.locator("strong").inner_text())  # what happened, in Hindi
         page.screenshot(path=str(results_dir / "e2e-registry-edited-hi.png"), full_page=True)
-        assert failures == [], "server errors or script errors: " + "; ".join(failures)
-    except Exception:
-        page.screenshot(path=str(results_dir / "e2e-registry-form-FAILED.png"), full_page=True)
-        raise
-    finally:
-        context.close()

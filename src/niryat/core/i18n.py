@@ -40,11 +40,6 @@ def in_every_language(text: Callable[[], str]) -> tuple[str, Translations]:
     return default, others
 
 
-def text_in(language: str | None, default: str, translations: Translations | None) -> str:
-    """The text in ``language`` when it was worded in it, else in the default language."""
-    return (translations or {}).get(language or "", "") or default
-
-
 def text_for_reader(default: str, translations: Translations | None) -> str:
-    """The text in the active language (the reader's)."""
-    return text_in(get_language(), default, translations)
+    """The text in the active language (the reader's) when it was worded in it, else the default."""
+    return (translations or {}).get(get_language() or "", "") or default

@@ -8,9 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from django.utils.translation import get_language
-
-from niryat.core.i18n import text_in
+from niryat.core.i18n import text_for_reader
 from niryat.core.spreadsheet import spreadsheet_safe
 from niryat.registry.importing.pipeline import batch_path, import_limit
 from niryat.registry.importing.reading import open_rows
@@ -24,12 +22,11 @@ def rejected_rows(batch: ImportBatch, dry_run: bool) -> Iterator[list[str]]:
 
     The messages are in the active language (the reader's, for a download).
     """
-    language = get_language()
     problems: dict[int, list[str]] = defaultdict(list)
     for row, field, message, translations in ImportProblem.objects.filter(
         batch=batch, dry_run=dry_run, level="error"
     ).values_list("row_number", "field", "message", "translations"):
-        message = text_in(language, message, translations)
+        message = text_for_reader(message, translations)
         problems[row].append(f"{field}: {message}" if field else message)
     table, rows = open_rows(batch_path(batch), import_limit())
     yield [*table.columns, ERROR_COLUMN]
