@@ -6,7 +6,7 @@
 Loads the demo (migrations, reference data, organisations, users) into a fresh data folder,
 fills ``registry_enterprise`` with N synthetic enterprises in one bulk load (COPY on
 PostgreSQL, one executemany transaction on SQLite; name keys and search text made by the
-registry's own ``name_key`` and ``search_text``), runs (VACUUM) ANALYZE as an import does
+registry's own ``name_key``, ``search_text`` and ``search_words``), runs (VACUUM) ANALYZE as an import does
 when it ends, then sends the list page
 ``/enterprises/`` and the API ``/api/v1/enterprises`` requests through ``django.test.Client``
 signed in as the UP programme office (and a platform administrator for the unfiltered
@@ -183,7 +183,7 @@ COLUMNS = [
     "udyam_number", "gstin", "pan", "iec", "fssai", "other_licences", "investment_paise",
     "turnover_paise", "size_class", "size_as_of", "sector_id", "district_id", "odop_product_id",
     "address", "pincode", "year_started", "export_experience", "export_markets", "name_key",
-    "search_text", "import_batch_id", "merged_into_id",
+    "search_text", "search_words", "import_batch_id", "merged_into_id",
 ]
 
 
@@ -192,7 +192,7 @@ def enterprise_rows(count: int, ref: Reference, with_zone: bool, seed: int = 11)
     from stdnum import luhn
 
     from niryat.registry.names import name_key
-    from niryat.registry.services import search_text
+    from niryat.registry.services import search_text, search_words
 
     rng = random.Random(seed)
     now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()) + ("+00:00" if with_zone else "")
@@ -245,7 +245,7 @@ def enterprise_rows(count: int, ref: Reference, with_zone: bool, seed: int = 11)
             "{}", investment, investment * 3 if investment else None, size, as_of if size else None,
             choices(ref.sectors, sector_weights)[0], district, None, "", f"{rng.randint(110001, 855999)}",
             rng.randint(1960, 2025), choices(EXPERIENCE, experience_w)[0][0], "[]", key,
-            search_text(values), None, None,
+            search_text(values), search_words(values), None, None,
         )
 
 

@@ -1,13 +1,53 @@
-"""Form widgets that draw long lists cheaply."""
+"""Form widgets and choices that draw long lists cheaply."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
+
+
+class GivenChoices(BaseChoiceIterator):
+    """Flat (value, label) choices handed to a field as they are.
+
+    Setting a list on a ``ChoiceField`` normalises every pair again, and a widget's choices
+    once more: for the 784 districts that is done on every request that makes the form.
+    """
+
+    def __init__(self, choices: Sequence[tuple[Any, Any]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+
+# The options of the lists drawn lately: (value, escaped option) of each, and where each value
+# is first met. A list's form is made on every request; its options rarely change.
+_DRAWN: dict[tuple[tuple[Any, Any], ...], tuple[list[str], dict[str, int], list[str]]] = {}
+DRAWN_KEPT = 64
+
+
+def _drawn(choices: tuple[tuple[Any, Any], ...]) -> tuple[list[str], dict[str, int], list[str]]:
+    found = _DRAWN.get(choices)
+    if found is None:
+        texts = ["" if value is None else str(value) for value, _label in choices]
+        options = [f'<option value="{escape(text)}">{escape(str(label))}</option>'
+                   for text, (_value, label) in zip(texts, choices, strict=True)]
+        first: dict[str, int] = {}
+        for index, text in enumerate(texts):
+            first.setdefault(text, index)
+        if len(_DRAWN) >= DRAWN_KEPT:
+            _DRAWN.clear()
+        found = _DRAWN[choices] = (options, first, texts)
+    return found
 
 
 class PlainSelect(forms.Select):
@@ -16,20 +56,19 @@ class PlainSelect(forms.Select):
     Django's ``Select`` renders every ``<option>`` through a template: for the 784 districts
     that is most of a page's time. This one writes the same HTML directly: the attributes the
     form gives (id, required, aria-invalid), each option escaped, the first option whose value
-    matches marked ``selected``. Flat choices only (no option groups); the field's validation
-    is untouched.
+    matches marked ``selected``. The escaped options of a list are kept for the next request
+    (``_DRAWN``, looked up by the choices themselves, labels included: another language is
+    another list). Flat choices only (no option groups); the field's validation is untouched.
     """
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> SafeString:
         attrs = self.build_attrs(self.attrs, attrs)
-        wanted = set(self.format_value(value))
-        options: list[str] = []
-        for option_value, label in self.choices:
-            text = "" if option_value is None else str(option_value)
-            selected = text in wanted
-            if selected:
-                wanted = set()  # one selected option, as Django's Select
-            options.append(f'<option value="{escape(text)}"{" selected" if selected else ""}>'
-                           f"{escape(str(label))}</option>")
+        options, first, texts = _drawn(tuple(self.choices))
+        wanted = self.format_value(value)
+        chosen = min((first[text] for text in wanted if text in first), default=None)
+        if chosen is not None:
+            options = options.copy()
+            options[chosen] = (f'<option value="{escape(texts[chosen])}" selected>'
+                               f"{options[chosen].split('>', 1)[1]}")
         return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{"".join(options)}</select>')

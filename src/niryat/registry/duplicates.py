@@ -29,9 +29,8 @@ from niryat.registry.models import Contact, DuplicateCandidate, Enrolment, Enter
 from niryat.registry.services import (
     ENTERPRISE_FIELDS,
     RegistryError,
-    merged_search_text,
-    search_text,
-    with_merged,
+    merged_search,
+    search_columns,
 )
 
 THRESHOLD = 70
@@ -198,8 +197,9 @@ def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Ente
     merge.save(update_fields=["udyam_number", "gstin", "merged_into", "updated_at"])
     for name, (_old, value) in filled.items():
         setattr(keep, name, value)
-    keep.search_text = with_merged(search_text({n: getattr(keep, n) for n in ENTERPRISE_FIELDS}), keep.pk,
-                                   merged_search_text([keep.pk]))  # this merge and earlier ones
+    merged = merged_search([keep.pk])[keep.pk]  # this merge and earlier ones
+    for column, text in search_columns({n: getattr(keep, n) for n in ENTERPRISE_FIELDS}, merged).items():
+        setattr(keep, column, text)
     keep.save()
     repeated = _contacts_move(keep, merge)
     if repeated:

@@ -9,7 +9,7 @@ from django import forms
 from django.forms.formsets import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
-from niryat.core.widgets import PlainSelect
+from niryat.core.widgets import GivenChoices, PlainSelect
 from niryat.registry.contacts import MAX_CONTACTS, clean_contacts
 from niryat.registry.licences import LICENCE_KINDS, NUMBER_LIMIT, clean_other_licences
 from niryat.registry.models import Enterprise, ExportExperience, SizeClass
@@ -91,8 +91,8 @@ class EnterpriseForm(forms.Form):
     def __init__(self, *args: Any, district_choices: list[tuple[str, str]],
                  sector_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district_lgd_code"].choices = [("", "—"), *district_choices]  # type: ignore[attr-defined]
-        self.fields["sector"].choices = [("", "—"), *sector_choices]  # type: ignore[attr-defined]
+        self.fields["district_lgd_code"].choices = GivenChoices([("", "—"), *district_choices])  # type: ignore[attr-defined]
+        self.fields["sector"].choices = GivenChoices([("", "—"), *sector_choices])  # type: ignore[attr-defined]
         for kind, label in LICENCE_KINDS.items():
             self.fields[LICENCE_PREFIX + kind] = forms.CharField(label=label, required=False,
                                                                  max_length=NUMBER_LIMIT)
@@ -150,7 +150,9 @@ class EnterpriseFilterForm(forms.Form):
     """The list's search and filters; the choices are given (district and sector ones are
     built once per process, see ``reference.selectors``) and drawn by ``PlainSelect``."""
 
-    q = forms.CharField(label=_("Search (name in either script, or any identifier)"), required=False)
+    q = forms.CharField(label=_("Search (name in either script, or any identifier)"), required=False,
+                        help_text=_("The start of each word of a name: “ganesh handi” finds “Shri Ganesh "
+                                    "Handicrafts”. Or an identifier or mobile number, or a part of one."))
     district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None,
                                       widget=PlainSelect)
     sector = forms.ChoiceField(label=_("Sector"), required=False, widget=PlainSelect)
@@ -162,4 +164,4 @@ class EnterpriseFilterForm(forms.Form):
     def __init__(self, data: Any, *, choices: dict[str, list[tuple[str, str]]]) -> None:
         super().__init__(data)
         for name, options in choices.items():
-            self.fields[name].choices = [("", "—"), *options]  # type: ignore[attr-defined]
+            self.fields[name].choices = GivenChoices([("", "—"), *options])  # type: ignore[attr-defined]

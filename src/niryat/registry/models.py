@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from niryat.core.i18n import pick, text_for_reader
 from niryat.core.models import TimeStampedModel
+from niryat.core.words import WordsField
 
 
 class SizeClass(models.TextChoices):
@@ -80,6 +81,9 @@ class Enterprise(TimeStampedModel):
     export_markets = models.JSONField(_("export markets"), default=list, blank=True)
     name_key = models.CharField(max_length=200, blank=True)
     search_text = models.TextField(blank=True)
+    # The words of the names in both scripts (``services.search_words``), for the list's word
+    # search; a tsvector with a GIN index on PostgreSQL (ADR 0009).
+    search_words = WordsField(blank=True, default="")
     # The import that brought the enterprise in: its audit event (one per committed chunk of
     # the file, ADR 0003) is part of the enterprise's history. No index and no database
     # constraint, so that a million-row import does not pay for them row by row.
@@ -105,17 +109,22 @@ class Enterprise(TimeStampedModel):
         ]
         indexes = [
             # A steward's list in name order, searched or not, read from this index alone on
-            # PostgreSQL (ADR 0007): a facilitator's own list, an office's, the steward and size
-            # filters.
+            # PostgreSQL (ADR 0007, 0009): a facilitator's own list, an office's, the steward
+            # filter.
             models.Index(fields=["steward", "name", "id"], name="enterprise_steward_list",
-                         include=["merged_into", "size_class", "name_key", "search_text"]),
+                         include=["merged_into", "size_class", "search_words", "search_text"]),
+            # A size class in name order, searched by words or not (ADR 0009).
+            models.Index(fields=["size_class", "name", "id"], name="enterprise_size_list",
+                         include=["steward", "merged_into", "search_words"]),
             models.Index(fields=["district", "sector"]),
             # A sector's list, searched or not, read from this index alone on PostgreSQL
             # (ADR 0007): every column the list's keys query filters or sorts on, "id" too.
             models.Index(fields=["sector", "steward"], name="enterprise_sector_list",
-                         include=["merged_into", "name", "id", "name_key", "search_text"]),
+                         include=["merged_into", "name", "id", "search_words", "search_text"]),
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False),
                          name="enterprise_merged_partial"),
+            # And on PostgreSQL a GIN index on search_words, made by migration 0012: Django
+            # has no index that exists on one database only.
         ]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # A rough, loss-tolerant Devanagari → Latin table: enough to make spellings meet.
 CONSONANTS = {
@@ -44,6 +45,10 @@ FOLDS = [
     (re.compile(r"([a-z])\1+"), r"\1"), (re.compile(r"sh"), "s"), (re.compile(r"y$"), "i"),
     (re.compile(r"a$"), ""),
 ]
+WORD_END_FOLDS = 2  # the last two apply at the end of a word; a word being typed may not have ended
+# A word being typed may end half-way through a pair that folds: "kohino" is how "kohinoor"
+# ("kohinur") starts. The pair's folded form, from its first letter.
+PAIR_STARTS = {"o": "u", "e": "i", "p": "f"}
 
 
 def transliterate(text: str) -> str:
@@ -91,22 +96,25 @@ _PIECES: dict[str, tuple[str, ...]] = {}
 PIECES_KEPT = 20_000
 
 
-def _piece_words(piece: str) -> tuple[str, ...]:
+def _tokens(piece: str) -> list[str]:
+    """The piece's words in lower-case Latin letters and digits, legal-form words left out."""
     if piece.isascii():  # nothing to transliterate or strip of accents (most names)
         text = piece.lower().replace("&", " and ")
     else:
         text = transliterate(piece).lower().replace("&", " and ")
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
-    result = []
-    for token in re.split(r"[^a-z0-9]+", text):
-        if not token or token in LEGAL_WORDS:
-            continue
-        for pattern, replacement in FOLDS:
-            token = pattern.sub(replacement, token)
-        if token:
-            result.append(token)
-    return tuple(result)
+    return [token for token in re.split(r"[^a-z0-9]+", text) if token and token not in LEGAL_WORDS]
+
+
+def _fold(token: str, folds: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, replacement in folds:
+        token = pattern.sub(replacement, token)
+    return token
+
+
+def _piece_words(piece: str) -> tuple[str, ...]:
+    return tuple(word for word in (_fold(token, FOLDS) for token in _tokens(piece)) if word)
 
 
 def words(name: str) -> list[str]:
@@ -123,6 +131,34 @@ def words(name: str) -> list[str]:
             found = _PIECES[piece] = _piece_words(piece)
         result.extend(found)
     return result
+
+
+def query_words(text: str) -> list[tuple[str, ...]]:
+    """The words of a search term, each with the spellings a name's word may start with.
+
+    A word is folded as a whole word and, where that differs, as the start of one: "udy" alone
+    folds to "udi", but it is also how "udyog" starts; "kohino" is how "kohinur" starts. Each
+    word once.
+    """
+    result: dict[tuple[str, ...], None] = {}
+    for piece in text.split():
+        if piece.isdigit() and piece.isascii():
+            result[(piece,)] = None
+            continue
+        for token in _tokens(piece):
+            started = FOLDS[:-WORD_END_FOLDS]
+            spellings = [_fold(token, FOLDS), _fold(token, started)]
+            if token[-1] in PAIR_STARTS:
+                spellings.append(_fold(token[:-1] + PAIR_STARTS[token[-1]], started))
+            found = tuple(dict.fromkeys(word for word in spellings if word))
+            if found:
+                result[found] = None
+    return list(result)
+
+
+def words_of(texts: Iterable[str]) -> str:
+    """The words of several names, each once, in the order met (space-separated)."""
+    return " ".join(dict.fromkeys(word for text in texts if text for word in words(text)))
 
 
 def name_key(name: str) -> str:

@@ -16,7 +16,7 @@ from niryat.audit.models import AuditEvent
 from niryat.programmes.scoping import participants_of_programmes_run_by
 from niryat.registry import identifiers
 from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
-from niryat.registry.names import name_key
+from niryat.registry.names import name_key, query_words
 
 
 def steward_ids(actor: Any) -> set[int] | None:
@@ -77,6 +77,29 @@ def whole_identifier_condition(q: str) -> Q | None:
     return Q(pk__in=own.order_by().values("pk").union(aliases.order_by().values("pk")))
 
 
+def search_condition(q: str) -> Q:
+    """What a search term matches (ADR 0009).
+
+    Words (no digit in the term): each word of the term, normalised as names are (either
+    script, spelling variants folded, "Pvt", "Shri" and the like left out), is the start of a
+    word of one of the enterprise's names. Otherwise (a part of an identifier or a mobile
+    number, a name with a number in it, only legal-form words): the term is a part of the
+    search text, as typed, compacted like an identifier, or as a name key.
+    """
+    wanted = query_words(q)
+    if wanted and not any(ch.isdigit() for ch in q):
+        return Q(search_words__word_prefixes=wanted)
+    text = q.strip().lower()
+    condition = Q(search_text__contains=text)
+    compacted = identifiers.compact(q, keep_dashes=True).lower()
+    if compacted != text:
+        condition |= Q(search_text__contains=compacted)  # "24 AAPFU 0939F1Z1" as stored
+    key = name_key(q)
+    if key and key not in (text, compacted):
+        condition |= Q(search_text__contains=key)  # the search text holds the name key
+    return condition
+
+
 def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> QuerySet[Enterprise]:
     """Enterprises the actor may see (merged duplicates left out), filtered and searched.
 
@@ -88,15 +111,7 @@ def enterprise_list(*, actor: Any, filters: EnterpriseFilter | None = None) -> Q
     if whole_identifier is not None:
         enterprises = enterprises.filter(whole_identifier)
     elif f.q:
-        text = f.q.strip().lower()
-        key = name_key(f.q)
-        condition = Q(search_text__contains=text)
-        compacted = identifiers.compact(f.q, keep_dashes=True).lower()
-        if compacted != text:
-            condition |= Q(search_text__contains=compacted)  # "24 AAPFU 0939F1Z1" as stored
-        if key:
-            condition |= Q(name_key__contains=key)
-        enterprises = enterprises.filter(condition)
+        enterprises = enterprises.filter(search_condition(f.q))
     if f.district:
         enterprises = enterprises.filter(district_id=f.district)
     if f.sector:

@@ -12,6 +12,7 @@ from niryat.audit.services import diff, record
 from niryat.registry import contacts, licences
 from niryat.registry.contacts import ContactRow
 from niryat.registry.models import Contact, Enterprise
+from niryat.registry.names import words_of
 from niryat.registry.validation import Cleaned
 
 ENTERPRISE_FIELDS = [
@@ -20,6 +21,7 @@ ENTERPRISE_FIELDS = [
     "district_id", "odop_product_id", "address", "pincode", "year_started", "export_experience",
     "export_markets", "name_key",
 ]
+NAME_FIELDS = ("name", "name_hi", "trade_name", "trade_name_hi")
 CONTACT_FIELDS = {"contact_name": "name", "mobile": "mobile", "email": "email"}
 
 
@@ -39,21 +41,39 @@ def search_text(values: dict[str, Any]) -> str:
     return " ".join(str(p) for p in parts if p).lower()
 
 
-def with_merged(text: str, enterprise_id: int, merged: dict[int, str]) -> str:
-    """An enterprise's search text followed by that of the duplicates merged into it."""
-    return f"{text} {merged[enterprise_id]}" if enterprise_id in merged else text
+def search_words(values: dict[str, Any]) -> str:
+    """The words of the enterprise's names in both scripts, for the list's word search (ADR 0009).
 
-
-def merged_search_text(enterprise_ids: list[int]) -> dict[int, str]:
-    """The search text of the duplicates merged into each of these enterprises.
-
-    It is kept in the enterprise's own search text, so that a merged duplicate's numbers and
-    names still find the enterprise; every rewrite of the search text adds it again.
+    Normalised as ``names.words`` does (lower case, transliterated, spelling variants folded,
+    legal-form words left out), each word once.
     """
-    merged: dict[int, str] = {}
+    return words_of(values.get(k) or "" for k in NAME_FIELDS)
+
+
+SEARCH_COLUMNS = ("search_text", "search_words")
+
+
+def search_columns(values: dict[str, Any], merged: dict[str, str] | None = None) -> dict[str, str]:
+    """The search columns of an enterprise with these values, followed by those of the duplicates
+    merged into it (``merged_search``)."""
+    own = {"search_text": search_text(values), "search_words": search_words(values)}
+    if not merged:
+        return own
+    return {column: " ".join(part for part in (text, merged[column]) if part) for column, text in own.items()}
+
+
+def merged_search(enterprise_ids: list[int]) -> dict[int, dict[str, str]]:
+    """The search columns of the duplicates merged into each of these enterprises.
+
+    They are kept in the enterprise's own, so that a merged duplicate's numbers and names still
+    find the enterprise; every rewrite of the search columns adds them again.
+    """
+    merged: dict[int, dict[str, str]] = {}
     rows = Enterprise.objects.filter(merged_into_id__in=enterprise_ids).order_by("pk")
-    for kept, text in rows.values_list("merged_into_id", "search_text"):
-        merged[kept] = f"{merged[kept]} {text}" if kept in merged else text
+    for kept, *texts in rows.values_list("merged_into_id", *SEARCH_COLUMNS):
+        found = merged.setdefault(kept, dict.fromkeys(SEARCH_COLUMNS, ""))
+        for column, text in zip(SEARCH_COLUMNS, texts, strict=True):
+            found[column] = " ".join(part for part in (found[column], text) if part)
     return merged
 
 
@@ -130,8 +150,8 @@ def _save_contacts(enterprise: Enterprise, current: list[Contact], after: list[C
             existing.save()
 
 
-def _search_text(values: dict[str, Any], after: list[ContactRow]) -> str:
-    return search_text({**values, "mobile": " ".join(c["mobile"] for c in after if c["mobile"])})
+def _with_mobiles(values: dict[str, Any], after: list[ContactRow]) -> dict[str, Any]:
+    return {**values, "mobile": " ".join(c["mobile"] for c in after if c["mobile"])}
 
 
 @transaction.atomic
@@ -146,7 +166,7 @@ def enterprise_register(*, actor: Any, steward: Organisation, cleaned: Cleaned) 
     enterprise = Enterprise.objects.create(
         steward=steward,
         other_licences=licences_after,
-        search_text=_search_text(values, after),
+        **search_columns(_with_mobiles(values, after)),
         **{field: values.get(field) for field in ENTERPRISE_FIELDS if field in values},
     )
     _save_contacts(enterprise, [], after)
@@ -189,8 +209,9 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, cleaned: Cleaned) -
     for field, value in after.items():
         setattr(enterprise, field, value)
     enterprise.other_licences = licences_after
-    enterprise.search_text = with_merged(_search_text(after, contacts_after), enterprise.pk,
-                                         merged_search_text([enterprise.pk]))
+    merged = merged_search([enterprise.pk]).get(enterprise.pk)
+    for column, text in search_columns(_with_mobiles(after, contacts_after), merged).items():
+        setattr(enterprise, column, text)
     enterprise.save()
     if not contacts_same:
         _save_contacts(enterprise, current, contacts_after)

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from niryat.core.widgets import PlainSelect
+from niryat.core.widgets import GivenChoices, PlainSelect
 
 
 class Choose(forms.Form):
@@ -37,3 +37,25 @@ def test_plain_select_keeps_the_form_s_attributes() -> None:
     assert not form.is_valid() and "needed" in form.errors  # the field's validation is Django's
     html = str(form["needed"])
     assert 'id="id_needed"' in html and "required" in html and 'aria-invalid="true"' in html
+
+
+def test_plain_select_draws_a_list_again_from_what_it_kept() -> None:
+    """The second form with the same choices is drawn from the kept options, the right one selected."""
+    drawn = []
+    for value in ("1", "2", None, "1"):
+        form = Choose({"plain": value} if value is not None else None)
+        form.fields["plain"].choices = GivenChoices(CHOICES)  # type: ignore[attr-defined]
+        drawn.append(str(form["plain"]))
+    assert drawn[0] == drawn[3] and drawn[0] != drawn[1]
+    assert 'value="1" selected>Agra' in drawn[0] and 'value="2" selected>' in drawn[1]
+    assert "selected" not in drawn[2].replace('value="" selected', "")  # unbound: the empty option
+
+
+def test_given_choices_are_the_fields_choices_as_they_are() -> None:
+    form = Choose({"plain": "2"})
+    given = GivenChoices(CHOICES)
+    form.fields["plain"].choices = given  # type: ignore[attr-defined]
+    assert form.fields["plain"].choices is given and list(form.fields["plain"].widget.choices) == CHOICES
+    form.is_valid()
+    assert "plain" not in form.errors and form.cleaned_data["plain"] == "2"
+    assert len(given) == 4

@@ -44,10 +44,10 @@ from niryat.registry.importing.writer import ChunkWriter
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
 from niryat.registry.services import (
     ENTERPRISE_FIELDS,
+    SEARCH_COLUMNS,
     RegistryError,
-    merged_search_text,
-    search_text,
-    with_merged,
+    merged_search,
+    search_columns,
 )
 from niryat.registry.validation import ReferenceIndex
 
@@ -302,7 +302,7 @@ def _write_new(batch: ImportBatch, new: list[NewRow], now: Any) -> list[int]:
 def _write_changed(result: ChunkResult) -> list[Enterprise]:
     """Apply the changes to known enterprises (rare in a large file: model instances are fine)."""
     instances = Enterprise.objects.in_bulk([pk for pk, _values, _changes in result.changed])
-    merged = merged_search_text(list(instances))
+    merged = merged_search(list(instances))
     updated: list[Enterprise] = []
     contact_updates: list[tuple[int, dict[str, str]]] = []
     for pk, values, changes in result.changed:
@@ -310,11 +310,12 @@ def _write_changed(result: ChunkResult) -> list[Enterprise]:
         for name, (_old, new_value) in changes.items():
             if not name.startswith("contact."):
                 setattr(enterprise, name, new_value)
-        enterprise.search_text = with_merged(search_text(values), pk, merged)
+        for column, text in search_columns(values, merged.get(pk)).items():
+            setattr(enterprise, column, text)
         updated.append(enterprise)
         if any(name.startswith("contact.") for name in changes):
             contact_updates.append((pk, contact_values(values)))
-    Enterprise.objects.bulk_update(updated, [*ENTERPRISE_FIELDS, "other_licences", "search_text", "updated_at"],
+    Enterprise.objects.bulk_update(updated, [*ENTERPRISE_FIELDS, "other_licences", *SEARCH_COLUMNS, "updated_at"],
                                    batch_size=1000)
     existing_contacts = {c.enterprise_id: c for c in Contact.objects.filter(
         enterprise__in=[pk for pk, _ in contact_updates], is_primary=True)}

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from niryat.registry.services import ENTERPRISE_FIELDS, search_text
+from niryat.registry.services import ENTERPRISE_FIELDS, SEARCH_COLUMNS, search_text, search_words
 
 # Columns of a new enterprise row after its key, steward and import batch.
-ROW_FIELDS = [*ENTERPRISE_FIELDS, "other_licences", "search_text"]
+ROW_FIELDS = [*ENTERPRISE_FIELDS, "other_licences", *SEARCH_COLUMNS]
 _MARKETS = ENTERPRISE_FIELDS.index("export_markets")
 _SIZE_AS_OF = ENTERPRISE_FIELDS.index("size_as_of")
 NewRow = tuple[tuple[Any, ...], tuple[str, str, str] | None]
@@ -46,5 +46,6 @@ def new_rows(values: dict[str, Any]) -> NewRow:
         row[_SIZE_AS_OF] = size_as_of.isoformat()
     row.append(json.dumps(licences) if licences else "{}")
     row.append(search_text(values))
+    row.append(search_words(values))
     contact = contact_values(values)
     return tuple(row), ((contact["name"], contact["mobile"], contact["email"]) if any(contact.values()) else None)

@@ -177,6 +177,7 @@ def test_merge_keeps_both_histories_moves_contacts_and_fills_blanks(
     assert list(selectors.enterprise_list(actor=actor)) == [keep]
     assert list(selectors.enterprise_list(actor=actor, filters=selectors.EnterpriseFilter(q=udyam))) == [keep]
     assert list(selectors.enterprise_list(actor=actor, filters=selectors.EnterpriseFilter(q="गणेश"))) == [keep]
+    assert {"ganes", "handicrafts"} <= set(keep.search_words.split())
     assert selectors.enterprise_get(actor=actor, enterprise_id=merge.pk) == merge  # still reachable
     # both histories, oldest first
     history = [(e.target_id, e.action) for e in selectors.enterprise_history(enterprise=keep)]

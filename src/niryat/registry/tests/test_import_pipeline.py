@@ -125,7 +125,7 @@ def test_commit_writes_and_audits(actor: Any, steward: Organisation, mixed: Impo
     assert Enterprise.objects.count() == 4
     first = Enterprise.objects.get(udyam_number=row(1)["udyam_number"])
     assert first.steward == steward and first.gstin == row(1)["gstin"] and first.district_id == VARANASI
-    assert first.name_key and "kashi" in first.search_text
+    assert first.name_key and "kashi" in first.search_text and "kasi" in first.search_words.split()
     contact = Contact.objects.get(enterprise=first)
     assert (contact.mobile, contact.email, contact.is_primary) == ("+919876500001", "unit1@example.in", True)
     (committed,) = AuditEvent.objects.filter(action="registry.import.rows_committed")
@@ -209,6 +209,7 @@ def test_a_known_identifier_updates_that_enterprise(actor: Any, steward: Organis
     known.refresh_from_db()
     assert (known.name, known.pincode) == ("Kashi Silk Weavers Pvt Ltd", "221002")
     assert known.name_key == name_key("Kashi Silk Weavers") and "pvt ltd" in known.search_text
+    assert known.search_words.split() == ["kasi", "silk", "veavers"]
     (event,) = AuditEvent.objects.filter(action="registry.enterprise.import_updated", target_id=str(known.pk))
     assert event.changes["name"] == ["Kashi Silk Weavers 1", "Kashi Silk Weavers Pvt Ltd"]
     assert event.changes["import"] == batch.pk

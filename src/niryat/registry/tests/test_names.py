@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from niryat.registry.names import FOLDS, LEGAL_WORDS, name_key, transliterate, words
+from niryat.registry.names import FOLDS, LEGAL_WORDS, name_key, query_words, transliterate, words
 
 
 @pytest.mark.parametrize("a, b", [
@@ -73,3 +73,30 @@ def test_doubled_letters_fold_but_doubled_digits_are_another_number() -> None:
     assert name_key("Kashi Weavers Unit 11") != name_key("Kashi Weavers Unit 1")
     assert name_key("Kashi Weavers Unit 11") == "kasi veavers unit 11"
     assert name_key("Ganessh Handicrafts") == name_key("Ganesh Handicrafts")
+
+
+@pytest.mark.parametrize(("term", "expected"), [
+    ("udy", [("udi", "udy")]),  # alone it folds like a whole word; it is also how "udyog" starts
+    ("Shri Ganesh Handicrafts Pvt Ltd", [("ganes",), ("handicrafts",)]),
+    ("गणेश", [("ganes",)]),
+    ("silk Silk", [("silk",)]),  # each word once
+    ("kohino", [("kohino", "kohinu")]),  # half-way through "oo"
+    ("unit 11", [("unit",), ("11",)]),
+    ("pvt ltd", []),
+])
+def test_query_words_give_every_spelling_a_word_may_start_with(term: str, expected: list[tuple[str, ...]]) -> None:
+    assert query_words(term) == expected
+
+
+@given(st.lists(st.sampled_from(["Ganesh", "गणेश", "Udyog", "उद्योग", "Saraswati", "Kohinoor", "Pvt", "Sunny",
+                                 "Bhadohi", "Shree", "Handloom", "Zari", "12", "Jaya"]), min_size=1, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_a_name_is_found_by_the_start_of_each_of_its_words(pieces: list[str]) -> None:
+    """Whatever part of a word has been typed, its spellings include the start of the name's word."""
+    name_words = words(" ".join(pieces))
+    for piece in pieces:
+        if not piece.isascii() or not words(piece):  # a cut Devanagari word; a legal word ("Pvt")
+            continue
+        for cut in range(1, len(piece) + 1):
+            for spellings in query_words(piece[:cut]):
+                assert any(word.startswith(s) for word in name_words for s in spellings), (piece[:cut], name_words)

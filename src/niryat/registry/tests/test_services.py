@@ -51,6 +51,7 @@ def test_register_writes_enterprise_contact_and_one_event(ref: ReferenceIndex, a
     assert enterprise.name_key == "banarasi silk udyog"
     assert "बनारसी" in enterprise.search_text and PAN.lower() in enterprise.search_text
     assert "+919876543210" in enterprise.search_text
+    assert enterprise.search_words.split() == ["banarasi", "silk", "udyog"]  # both scripts, once each
     (contact,) = Contact.objects.filter(enterprise=enterprise)
     assert (contact.name, contact.mobile, contact.email, contact.is_primary) == (
         "Sunita Yadav", "+919876543210", "sunita@example.in", True)
@@ -118,6 +119,7 @@ def test_update_audits_only_the_changed_fields(ref: ReferenceIndex, actor: Any, 
     enterprise.refresh_from_db()
     assert enterprise.trade_name == "Kashi Silks"
     assert "kashi silks" in enterprise.search_text and "+919876500000" in enterprise.search_text
+    assert set(enterprise.search_words.split()) == {"banarasi", "silk", "udyog", "kasi", "silks"}
     assert enterprise.contacts.get().mobile == "+919876500000"
     registered, updated = events(enterprise)
     assert registered.action == "registry.enterprise.registered"
