@@ -80,14 +80,18 @@ def whole_identifier_condition(q: str) -> Q | None:
 def search_condition(q: str) -> Q:
     """What a search term matches (ADR 0009).
 
-    Words (no digit in the term): each word of the term, normalised as names are (either
-    script, spelling variants folded, "Pvt", "Shri" and the like left out), is the start of a
-    word of one of the enterprise's names. Otherwise (a part of an identifier or a mobile
-    number, a name with a number in it, only legal-form words): the term is a part of the
-    search text, as typed, compacted like an identifier, or as a name key.
+    Words, with or without numbers ("ganesh handi", "unit 11"): each word of the term,
+    normalised as names are (either script, spelling variants folded, "Pvt", "Shri" and the
+    like left out), is the start of a word of one of the enterprise's names. Otherwise (letters
+    and digits together as in an identifier, a mobile number, only numbers, only legal-form
+    words): the term is a part of the search text, as typed, compacted like an identifier, or
+    as a name key.
     """
     wanted = query_words(q)
-    if wanted and not any(ch.isdigit() for ch in q):
+    tokens = q.split()
+    wordy = [token for token in tokens if not any(ch.isdigit() for ch in token)]
+    numbers = [token for token in tokens if token.isdigit()]
+    if wanted and wordy and len(wordy) + len(numbers) == len(tokens):
         return Q(search_words__word_prefixes=wanted)
     text = q.strip().lower()
     condition = Q(search_text__contains=text)

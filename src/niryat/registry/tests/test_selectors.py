@@ -178,12 +178,17 @@ def test_search_finds_trade_names_and_hindi_names_in_either_script(ref: Referenc
         assert names(world.a, q=q) == {"Ram Prasad and Sons"}, q
 
 
-def test_a_term_with_digits_is_searched_as_a_part_of_the_search_text(ref: ReferenceIndex, world: World) -> None:
+def test_words_with_numbers_and_parts_of_identifiers(ref: ReferenceIndex, world: World) -> None:
     register(world.a, world.org_a, ref, name="Kashi Weavers Unit 11", district_lgd_code=str(VARANASI))
     assert names(world.a, q="unit 11") == {"Kashi Weavers Unit 11"}
+    assert names(world.a, q="11 kashi") == {"Kashi Weavers Unit 11"}  # words and numbers, any order
     assert names(world.a, q="Weavers Unit 1") == {"Kashi Weavers Unit 11"}
+    # numbers alone, or letters and digits together, are a part of the search text
     assert names(world.a, q="0012345") == {"Banarasi Silk Udyog"}  # a part of the Udyam number
     assert names(world.a, q="98765") == {"Banarasi Silk Udyog"}  # a part of the mobile
+    assert names(world.a, q="+91 98765") == {"Banarasi Silk Udyog"}
+    assert names(world.a, q="up-65") == {"Banarasi Silk Udyog"}
+    assert names(world.a, q="1234f") == {"Banarasi Silk Udyog"}  # a part of the PAN
 
 
 def test_legal_words_alone_are_searched_as_text(world: World) -> None:
