@@ -50,6 +50,10 @@ class JobOut(Schema):
         return obj.shown_label  # in the caller's language (Accept-Language)
 
     @staticmethod
+    def resolve_message(obj: Job) -> str:
+        return obj.shown_message
+
+    @staticmethod
     def resolve_download_url(obj: Job) -> str | None:
         if not obj.result_file:
             return None

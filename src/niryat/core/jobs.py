@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from niryat.core.i18n import in_every_language
+from niryat.core.i18n import Translations, in_every_language
 from niryat.core.models import Job
 
 
@@ -68,11 +68,22 @@ def job_output_path(job: Job, filename: str) -> Path:
     return folder / filename
 
 
-def job_succeeded(job_id: str | uuid.UUID, message: str = "", result: Path | None = None) -> None:
+Message = str | Callable[[], str]
+
+
+def _worded(message: Message) -> dict[str, Any]:
+    """A job's message: a function that words it with ``gettext`` is kept in every language."""
+    if callable(message):
+        default, translations = in_every_language(message)
+        return {"message": default[:2000], "message_translations": {k: v[:2000] for k, v in translations.items()}}
+    return {"message": message[:2000], "message_translations": {}}
+
+
+def job_succeeded(job_id: str | uuid.UUID, message: Message = "", result: Path | None = None) -> None:
     values: dict[str, Any] = {
         "status": Job.Status.SUCCEEDED,
         "finished_at": timezone.now(),
-        "message": message,
+        **_worded(message),
     }
     if result is not None:
         values["result_file"] = str(result.relative_to(settings.MEDIA_ROOT))
@@ -80,7 +91,10 @@ def job_succeeded(job_id: str | uuid.UUID, message: str = "", result: Path | Non
     Job.objects.filter(pk=job_id).update(**values)
 
 
-def job_failed(job_id: str | uuid.UUID, message: str) -> None:
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.FAILED, finished_at=timezone.now(), message=message[:2000]
-    )
+def job_failed(job_id: str | uuid.UUID, message: Message, translations: Translations | None = None) -> None:
+    """Mark the job failed. ``message`` is worded as in ``job_succeeded``, or given with its
+    ``translations`` already made (a refusal worded where it was found)."""
+    worded = _worded(message)
+    if translations:
+        worded["message_translations"] = {k: v[:2000] for k, v in translations.items()}
+    Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now(), **worded)

@@ -46,6 +46,7 @@ class Job(models.Model):
     done = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(default=0)
     message = models.TextField(blank=True)
+    message_translations = models.JSONField(default=dict, blank=True)  # language -> message
     result_file = models.CharField(max_length=300, blank=True)
     result_name = models.CharField(max_length=200, blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
@@ -64,6 +65,12 @@ class Job(models.Model):
     def shown_label(self) -> str:
         """The label in the reader's language (the job was made by a request in any language)."""
         return text_for_reader(self.label, self.label_translations)
+
+    @property
+    def shown_message(self) -> str:
+        """The outcome in the reader's language where it was worded in each (a technical
+        failure's text is the error's own, in English)."""
+        return text_for_reader(self.message, self.message_translations)
 
     @property
     def percent(self) -> int:

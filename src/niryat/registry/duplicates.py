@@ -198,7 +198,9 @@ def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Ente
     for name, (_old, value) in filled.items():
         setattr(keep, name, value)
     merged = merged_search([keep.pk])[keep.pk]  # this merge and earlier ones
-    for column, text in search_columns({n: getattr(keep, n) for n in ENTERPRISE_FIELDS}, merged).items():
+    mobiles = Contact.objects.filter(enterprise=keep).exclude(mobile="").order_by("pk").values_list("mobile", flat=True)
+    values = {**{n: getattr(keep, n) for n in ENTERPRISE_FIELDS}, "mobile": " ".join(mobiles)}
+    for column, text in search_columns(values, merged).items():
         setattr(keep, column, text)
     keep.save()
     repeated = _contacts_move(keep, merge)

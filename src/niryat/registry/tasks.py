@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from niryat.core.jobs import job_failed, job_progress, job_started, job_succeeded
@@ -27,14 +28,15 @@ def import_run(job_id: str) -> None:
             progress=lambda done: job_progress(job_id, done, max(done, total)),
         )
     except FileRefused as error:
-        job_failed(job_id, str(error))
+        job_failed(job_id, error.default, error.translations)
         return
     except Exception as error:
         job_failed(job_id, f"{type(error).__name__}: {error}")
         raise
     job_progress(job_id, batch.rows_read, batch.rows_read)
-    job_succeeded(job_id, message=f"{batch.new} new, {batch.updated} updated, "
-                                   f"{batch.unchanged} unchanged, {batch.rejected} rejected")
+    counts = {"new": batch.new, "updated": batch.updated, "unchanged": batch.unchanged, "rejected": batch.rejected}
+    job_succeeded(job_id, message=lambda: _("%(new)s new, %(updated)s updated, %(unchanged)s unchanged, "
+                                            "%(rejected)s rejected") % counts)
 
 
 @task()
@@ -48,4 +50,4 @@ def duplicates_search(job_id: str) -> None:
         job_failed(job_id, f"{type(error).__name__}: {error}")
         raise
     job_progress(job_id, 1, 1)
-    job_succeeded(job_id, message=f"{found} possible duplicates found")
+    job_succeeded(job_id, message=lambda: _("Possible duplicates found: %(found)s") % {"found": found})

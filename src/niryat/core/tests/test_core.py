@@ -236,6 +236,27 @@ def test_job_lifecycle_and_percent(media: Path) -> None:
 
 
 @pytest.mark.django_db
+def test_a_jobs_message_worded_with_gettext_is_kept_in_every_language() -> None:
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    job = Job.objects.create(owner=UserFactory(), kind="test", label="Test")
+    jobs.job_succeeded(job.id, message=lambda: _("Possible duplicates found: %(found)s") % {"found": 3})
+    job.refresh_from_db()
+    assert job.message == "Possible duplicates found: 3"
+    with translation.override("hi"):
+        assert job.shown_message == "संभावित दोहराव मिले: 3"
+    jobs.job_failed(job.id, "ValueError: technical")  # a plain text has no other language
+    job.refresh_from_db()
+    with translation.override("hi"):
+        assert job.shown_message == "ValueError: technical"
+    jobs.job_failed(job.id, "The file is empty.", {"hi": "फ़ाइल खाली है।"})  # worded where it was found
+    job.refresh_from_db()
+    with translation.override("hi"):
+        assert job.shown_message == "फ़ाइल खाली है।"
+
+
+@pytest.mark.django_db
 def test_job_failed_keeps_the_message_short() -> None:
     job = Job.objects.create(owner=UserFactory(), kind="test", label="Test")
     jobs.job_failed(job.id, "x" * 5000)

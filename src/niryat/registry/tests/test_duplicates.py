@@ -359,7 +359,7 @@ def test_looking_again_from_the_page_runs_in_the_background(
     assert "Looking for duplicates; the list below fills in when the search is done." in response.content.decode()
     assert DuplicateCandidate.objects.count() == 1
     job = Job.objects.get(kind="registry.duplicates")
-    assert job.status == Job.Status.SUCCEEDED and job.message == "1 possible duplicates found"
+    assert job.status == Job.Status.SUCCEEDED and job.message == "Possible duplicates found: 1"
     page = client.get(LIST)
     assert "Last searched" in page.content.decode() and not page.context["running"]
 

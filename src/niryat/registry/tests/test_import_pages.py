@@ -120,6 +120,16 @@ def test_the_job_is_named_in_each_readers_language(facilitator: Any, checked: Im
     assert client_for(facilitator).get(f"/api/v1/jobs/{job.pk}").json()["label"] == "Check district-list.csv"
 
 
+def test_the_jobs_outcome_is_told_in_each_readers_language(facilitator: Any, checked: ImportBatch) -> None:
+    job = Job.objects.get(kind="registry.import")
+    assert job.message == "2 new, 0 updated, 0 unchanged, 2 rejected"
+    hindi = Client(headers={"accept-language": "hi"})
+    hindi.force_login(facilitator)
+    assert hindi.get(f"/api/v1/jobs/{job.pk}").json()["message"] == "2 नए, 0 अद्यतन, 0 अपरिवर्तित, 2 अस्वीकृत"
+    english = client_for(facilitator).get(f"/api/v1/jobs/{job.pk}").json()
+    assert english["message"] == "2 new, 0 updated, 0 unchanged, 2 rejected"
+
+
 def test_import_now_commits(facilitator: Any, checked: ImportBatch, django_capture_on_commit_callbacks: Any) -> None:
     client = client_for(facilitator)
     with django_capture_on_commit_callbacks(execute=True):
