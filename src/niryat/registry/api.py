@@ -169,7 +169,9 @@ class EnterpriseSaved(Schema):
 
 
 class EnterpriseFilterIn(Schema):
-    q: str = ""
+    q: str = Field("", description=(
+        "Words of a name, each the start of a word of one of the enterprise's names, in either "
+        "script and any order (\"ganesh handi\"); or an identifier or mobile number, whole or a part."))
     district: int | None = None
     sector: str = ""
     size: str = ""

@@ -140,13 +140,13 @@ def query_words(text: str) -> list[tuple[str, ...]]:
     folds to "udi", but it is also how "udyog" starts; "kohino" is how "kohinur" starts. Each
     word once.
     """
+    started = FOLDS[:-WORD_END_FOLDS]
     result: dict[tuple[str, ...], None] = {}
     for piece in text.split():
         if piece.isdigit() and piece.isascii():
             result[(piece,)] = None
             continue
         for token in _tokens(piece):
-            started = FOLDS[:-WORD_END_FOLDS]
             spellings = [_fold(token, FOLDS), _fold(token, started)]
             if token[-1] in PAIR_STARTS:
                 spellings.append(_fold(token[:-1] + PAIR_STARTS[token[-1]], started))

@@ -87,4 +87,7 @@ class Migration(migrations.Migration):
             "CREATE INDEX enterprise_words ON registry_enterprise USING gin (search_words)",
             "DROP INDEX enterprise_words",
         ),
+        # The words' frequencies, which the planner needs to read a word the right way (VACUUM,
+        # which an index-only read also needs, cannot run in the migration's transaction).
+        RunSQLOnPostgreSQL("ANALYZE registry_enterprise", migrations.RunSQL.noop),
     ]
