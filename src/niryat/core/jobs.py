@@ -29,8 +29,7 @@ def job_create(*, actor: Any, kind: str, label: Callable[[], str], task: Any, pa
     """
     default, translations = in_every_language(label)
     job = Job.objects.create(owner=actor, kind=kind, label=default[:200],
-                             label_translations={k: v[:200] for k, v in translations.items()},
-                             parameters=parameters)
+                             label_translations=_cut(translations, 200), parameters=parameters)
 
     def enqueue() -> None:
         result = task.enqueue(job_id=str(job.id))
@@ -71,12 +70,16 @@ def job_output_path(job: Job, filename: str) -> Path:
 Message = str | Callable[[], str]
 
 
-def _worded(message: Message) -> dict[str, Any]:
-    """A job's message: a function that words it with ``gettext`` is kept in every language."""
+def _cut(translations: Translations | None, length: int) -> Translations:
+    return {language: text[:length] for language, text in (translations or {}).items()}
+
+
+def _worded(message: Message, translations: Translations | None = None) -> dict[str, Any]:
+    """A job's message: a function that words it with ``gettext`` is kept in every language;
+    a text is kept with the ``translations`` given."""
     if callable(message):
-        default, translations = in_every_language(message)
-        return {"message": default[:2000], "message_translations": {k: v[:2000] for k, v in translations.items()}}
-    return {"message": message[:2000], "message_translations": {}}
+        message, translations = in_every_language(message)
+    return {"message": message[:2000], "message_translations": _cut(translations, 2000)}
 
 
 def job_succeeded(job_id: str | uuid.UUID, message: Message = "", result: Path | None = None) -> None:
@@ -94,7 +97,5 @@ def job_succeeded(job_id: str | uuid.UUID, message: Message = "", result: Path |
 def job_failed(job_id: str | uuid.UUID, message: Message, translations: Translations | None = None) -> None:
     """Mark the job failed. ``message`` is worded as in ``job_succeeded``, or given with its
     ``translations`` already made (a refusal worded where it was found)."""
-    worded = _worded(message)
-    if translations:
-        worded["message_translations"] = {k: v[:2000] for k, v in translations.items()}
-    Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now(), **worded)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
+                                         **_worded(message, translations))

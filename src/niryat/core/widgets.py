@@ -29,24 +29,28 @@ class GivenChoices(BaseChoiceIterator):
         return len(self.choices)
 
 
-# The options of the lists drawn lately: (value, escaped option) of each, and where each value
+# The lists drawn lately: each option as HTML, the same marked selected, and where each value
 # is first met. A list's form is made on every request; its options rarely change.
-_DRAWN: dict[tuple[tuple[Any, Any], ...], tuple[list[str], dict[str, int], list[str]]] = {}
+Drawn = tuple[list[str], list[str], dict[str, int]]
+_DRAWN: dict[tuple[tuple[Any, Any], ...], Drawn] = {}
 DRAWN_KEPT = 64
 
 
-def _drawn(choices: tuple[tuple[Any, Any], ...]) -> tuple[list[str], dict[str, int], list[str]]:
+def _drawn(choices: tuple[tuple[Any, Any], ...]) -> Drawn:
     found = _DRAWN.get(choices)
     if found is None:
-        texts = ["" if value is None else str(value) for value, _label in choices]
-        options = [f'<option value="{escape(text)}">{escape(str(label))}</option>'
-                   for text, (_value, label) in zip(texts, choices, strict=True)]
+        options: list[str] = []
+        selected: list[str] = []
         first: dict[str, int] = {}
-        for index, text in enumerate(texts):
+        for index, (value, label) in enumerate(choices):
+            text = "" if value is None else str(value)
+            start, end = f'<option value="{escape(text)}"', f">{escape(str(label))}</option>"
+            options.append(start + end)
+            selected.append(f"{start} selected{end}")
             first.setdefault(text, index)
         if len(_DRAWN) >= DRAWN_KEPT:
             _DRAWN.clear()
-        found = _DRAWN[choices] = (options, first, texts)
+        found = _DRAWN[choices] = (options, selected, first)
     return found
 
 
@@ -64,11 +68,8 @@ class PlainSelect(forms.Select):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> SafeString:
         attrs = self.build_attrs(self.attrs, attrs)
-        options, first, texts = _drawn(tuple(self.choices))
-        wanted = self.format_value(value)
-        chosen = min((first[text] for text in wanted if text in first), default=None)
+        options, selected, first = _drawn(tuple(self.choices))
+        chosen = min((first[text] for text in self.format_value(value) if text in first), default=None)
         if chosen is not None:
-            options = options.copy()
-            options[chosen] = (f'<option value="{escape(texts[chosen])}" selected>'
-                               f"{options[chosen].split('>', 1)[1]}")
+            options = [*options[:chosen], selected[chosen], *options[chosen + 1:]]
         return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>{"".join(options)}</select>')

@@ -29,8 +29,7 @@ from niryat.registry.models import Contact, DuplicateCandidate, Enrolment, Enter
 from niryat.registry.services import (
     ENTERPRISE_FIELDS,
     RegistryError,
-    merged_search,
-    search_columns,
+    search_columns_set,
 )
 
 THRESHOLD = 70
@@ -155,14 +154,15 @@ def duplicates_find(enterprise_ids: Iterable[int] | None = None) -> int:
     return len(fresh)
 
 
-def _contacts_move(keep: Enterprise, merge: Enterprise) -> list[str]:
-    """Move the merged enterprise's contacts to the kept one, except those it already has.
+def _contacts_move(keep: Enterprise, merge: Enterprise, own: list[Contact]) -> list[str]:
+    """Move the merged enterprise's contacts to the kept one (whose contacts are ``own``),
+    except those it already has.
 
     A contact with the same mobile and email as one of the kept enterprise's, and the same
     name or none, adds nothing (the same business entered twice usually repeats its contact):
     it is dropped, and its name fills a blank one. Returns the mobile or email of each dropped.
     """
-    kept = {(c.mobile, c.email): c for c in Contact.objects.filter(enterprise=keep)}
+    kept = {(c.mobile, c.email): c for c in own}
     dropped: list[str] = []
     for contact in Contact.objects.filter(enterprise=merge).order_by("pk"):
         same = kept.get((contact.mobile, contact.email))
@@ -197,13 +197,12 @@ def enterprise_merge(*, actor: Any, keep: Enterprise, merge: Enterprise) -> Ente
     merge.save(update_fields=["udyam_number", "gstin", "merged_into", "updated_at"])
     for name, (_old, value) in filled.items():
         setattr(keep, name, value)
-    merged = merged_search([keep.pk])[keep.pk]  # this merge and earlier ones
-    mobiles = Contact.objects.filter(enterprise=keep).exclude(mobile="").order_by("pk").values_list("mobile", flat=True)
-    values = {**{n: getattr(keep, n) for n in ENTERPRISE_FIELDS}, "mobile": " ".join(mobiles)}
-    for column, text in search_columns(values, merged).items():
-        setattr(keep, column, text)
+    own = list(Contact.objects.filter(enterprise=keep).order_by("pk"))
+    mobiles = " ".join(c.mobile for c in own if c.mobile)
+    # With this merge's duplicate and earlier ones.
+    search_columns_set(keep, {**{n: getattr(keep, n) for n in ENTERPRISE_FIELDS}, "mobile": mobiles})
     keep.save()
-    repeated = _contacts_move(keep, merge)
+    repeated = _contacts_move(keep, merge, own)
     if repeated:
         filled["contacts_repeated"] = [None, repeated]
     # The kept enterprise stays in every programme either was enrolled in.

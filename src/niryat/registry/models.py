@@ -227,7 +227,6 @@ class ImportBatch(TimeStampedModel):
         return text_for_reader(self.message, self.message_translations)
 
 
-
 class ImportProblem(models.Model):
     """A problem with one row of an import: its row number (as in the file), field and message.
 

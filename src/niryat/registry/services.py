@@ -53,13 +53,24 @@ def search_words(values: dict[str, Any]) -> str:
 SEARCH_COLUMNS = ("search_text", "search_words")
 
 
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
 def search_columns(values: dict[str, Any], merged: dict[str, str] | None = None) -> dict[str, str]:
-    """The search columns of an enterprise with these values, followed by those of the duplicates
-    merged into it (``merged_search``)."""
-    own = {"search_text": search_text(values), "search_words": search_words(values)}
+    """The search columns of an enterprise with these values (in ``SEARCH_COLUMNS`` order),
+    followed by those of the duplicates merged into it (``merged_search``)."""
+    own = dict(zip(SEARCH_COLUMNS, (search_text(values), search_words(values)), strict=True))
     if not merged:
         return own
-    return {column: " ".join(part for part in (text, merged[column]) if part) for column, text in own.items()}
+    return {column: _joined(text, merged[column]) for column, text in own.items()}
+
+
+def search_columns_set(enterprise: Enterprise, values: dict[str, Any]) -> None:
+    """Rewrite a known enterprise's search columns from ``values``, with its merged duplicates'."""
+    merged = merged_search([enterprise.pk]).get(enterprise.pk)
+    for column, text in search_columns(values, merged).items():
+        setattr(enterprise, column, text)
 
 
 def merged_search(enterprise_ids: list[int]) -> dict[int, dict[str, str]]:
@@ -73,7 +84,7 @@ def merged_search(enterprise_ids: list[int]) -> dict[int, dict[str, str]]:
     for kept, *texts in rows.values_list("merged_into_id", *SEARCH_COLUMNS):
         found = merged.setdefault(kept, dict.fromkeys(SEARCH_COLUMNS, ""))
         for column, text in zip(SEARCH_COLUMNS, texts, strict=True):
-            found[column] = " ".join(part for part in (found[column], text) if part)
+            found[column] = _joined(found[column], text)
     return merged
 
 
@@ -209,9 +220,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, cleaned: Cleaned) -
     for field, value in after.items():
         setattr(enterprise, field, value)
     enterprise.other_licences = licences_after
-    merged = merged_search([enterprise.pk]).get(enterprise.pk)
-    for column, text in search_columns(_with_mobiles(after, contacts_after), merged).items():
-        setattr(enterprise, column, text)
+    search_columns_set(enterprise, _with_mobiles(after, contacts_after))
     enterprise.save()
     if not contacts_same:
         _save_contacts(enterprise, current, contacts_after)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from niryat.registry.services import ENTERPRISE_FIELDS, SEARCH_COLUMNS, search_text, search_words
+from niryat.registry.services import ENTERPRISE_FIELDS, SEARCH_COLUMNS, search_columns
 
 # Columns of a new enterprise row after its key, steward and import batch.
 ROW_FIELDS = [*ENTERPRISE_FIELDS, "other_licences", *SEARCH_COLUMNS]
@@ -45,7 +45,6 @@ def new_rows(values: dict[str, Any]) -> NewRow:
     if size_as_of is not None:
         row[_SIZE_AS_OF] = size_as_of.isoformat()
     row.append(json.dumps(licences) if licences else "{}")
-    row.append(search_text(values))
-    row.append(search_words(values))
+    row.extend(search_columns(values).values())  # in SEARCH_COLUMNS order, as ROW_FIELDS
     contact = contact_values(values)
     return tuple(row), ((contact["name"], contact["mobile"], contact["email"]) if any(contact.values()) else None)

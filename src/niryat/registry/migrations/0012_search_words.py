@@ -17,10 +17,10 @@ BATCH = 2000
 
 
 def fill_words(apps: Any, schema_editor: Any) -> None:
+    from niryat.registry.services import NAME_FIELDS as names
     from niryat.registry.services import search_words
 
     Enterprise = apps.get_model("registry", "Enterprise")
-    names = ("name", "name_hi", "trade_name", "trade_name_hi")
 
     def words_of(enterprise: Any) -> str:
         return search_words({name: getattr(enterprise, name) for name in names})

@@ -18,26 +18,32 @@ def rebuild(apps: Any, schema_editor: Any) -> None:
     Enterprise = apps.get_model("registry", "Enterprise")
     Contact = apps.get_model("registry", "Contact")
     children: dict[int, list[int]] = {}
-    for pk, kept in Enterprise.objects.filter(merged_into__isnull=False).order_by("pk").values_list(
-            "pk", "merged_into_id"):
+    texts: dict[int, str] = {}  # of the merged duplicates, as stored
+    for pk, kept, text in Enterprise.objects.filter(merged_into__isnull=False).order_by("pk").values_list(
+            "pk", "merged_into_id", "search_text"):
         children.setdefault(kept, []).append(pk)
+        texts[pk] = text
     if not children:
         return
-    texts = dict(Enterprise.objects.filter(merged_into__isnull=False).values_list("pk", "search_text"))
+    kept_ones = Enterprise.objects.in_bulk(list(children))
+    mobiles: dict[int, list[str]] = {}
+    for enterprise_id, mobile in Contact.objects.filter(enterprise_id__in=list(children)).exclude(
+            mobile="").order_by("pk").values_list("enterprise_id", "mobile"):
+        mobiles.setdefault(enterprise_id, []).append(mobile)
     done: dict[int, str] = {}
 
     def rebuilt(pk: int) -> str:
         if pk not in done:
-            enterprise = Enterprise.objects.get(pk=pk)
-            mobiles = Contact.objects.filter(enterprise_id=pk).exclude(mobile="").order_by("pk").values_list(
-                "mobile", flat=True)
-            own = search_text({**{name: getattr(enterprise, name) for name in FIELDS}, "mobile": " ".join(mobiles)})
+            enterprise = kept_ones[pk]
+            own = search_text({**{name: getattr(enterprise, name) for name in FIELDS},
+                               "mobile": " ".join(mobiles.get(pk, []))})
             merged = [rebuilt(child) if child in children else texts[child] for child in children[pk]]
             done[pk] = " ".join(part for part in (own, *merged) if part)
         return done[pk]
 
-    for pk in children:
-        Enterprise.objects.filter(pk=pk).update(search_text=rebuilt(pk))
+    for enterprise in kept_ones.values():
+        enterprise.search_text = rebuilt(enterprise.pk)
+    Enterprise.objects.bulk_update(kept_ones.values(), ["search_text"], batch_size=2000)
 
 
 class Migration(migrations.Migration):
