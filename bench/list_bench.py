@@ -154,8 +154,8 @@ class Reference:
 
 def load_reference() -> Reference:
     from niryat.accounts.models import Organisation
+    from niryat.india.identifiers import udyam_state_codes
     from niryat.reference.models import District, Sector, State
-    from niryat.registry.identifiers import udyam_state_codes
 
     ids = dict(Organisation.objects.values_list("slug", "id"))
     district_state = dict(District.objects.values_list("lgd_code", "state_id"))
@@ -191,7 +191,7 @@ def enterprise_rows(count: int, ref: Reference, with_zone: bool, seed: int = 11)
     """``count`` synthetic enterprises as tuples in the order of COLUMNS."""
     from stdnum import luhn
 
-    from niryat.registry.names import name_key
+    from niryat.india.names import name_key
     from niryat.registry.services import search_text, search_words
 
     rng = random.Random(seed)

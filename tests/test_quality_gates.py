@@ -62,6 +62,7 @@ def test_the_import_contracts_catch_violations_in_present_and_future_apps(tmp_pa
     add_module(copy, "audit/services.py", "import niryat.programmes.models")
     add_module(copy, "ledger/models.py", "import niryat.accounts.models")
     add_module(copy, "newapp/services.py", "import niryat.programmes.views")
+    add_module(copy, "india/extra.py", "import niryat.registry.models")
     output = lint_imports(tmp_path)
     assert "[exit 1]" in output, output
     flat = " ".join(output.split())
@@ -72,6 +73,7 @@ def test_the_import_contracts_catch_violations_in_present_and_future_apps(tmp_pa
         "niryat.audit.services -> niryat.programmes.models",
         "niryat.ledger.models -> niryat.accounts.models",
         "niryat.newapp.services -> niryat.programmes.views",
+        "niryat.india.extra -> niryat.registry.models",
     ]:
         assert chain in flat, f"{chain} not reported:\n{output}"
 

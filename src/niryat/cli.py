@@ -76,7 +76,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 def cmd_validate_id(args: argparse.Namespace) -> int:
     setup_django()
-    from niryat.registry.jsonl import validate_lines
+    from niryat.india.jsonl import validate_lines
 
     for answer in validate_lines(sys.stdin):
         sys.stdout.write(answer + "\n")

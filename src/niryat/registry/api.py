@@ -21,7 +21,8 @@ from ninja.responses import Status
 
 from niryat.accounts.permissions import MANAGE_REGISTRY, VIEW_REGISTRY, has_capability
 from niryat.core.apitools import PageNumberPages, api_upload_limit, request_actor
-from niryat.registry import duplicates, identifiers, selectors, services
+from niryat.india import identifiers
+from niryat.registry import duplicates, selectors, services
 from niryat.registry.contacts import clean_contacts
 from niryat.registry.enrolments import enrolment_add, enrolment_remove, enterprise_programmes
 from niryat.registry.importing.pipeline import import_limit

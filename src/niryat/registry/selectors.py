@@ -13,10 +13,10 @@ from niryat.accounts.models import Organisation
 from niryat.accounts.permissions import MANAGE_REGISTRY, capability_organisation_ids
 from niryat.accounts.scoping import get_in_scope, own_organisation_ids
 from niryat.audit.models import AuditEvent
+from niryat.india import identifiers
+from niryat.india.names import name_key, query_words
 from niryat.programmes.scoping import participants_of_programmes_run_by
-from niryat.registry import identifiers
 from niryat.registry.models import DuplicateCandidate, Enterprise, ImportBatch
-from niryat.registry.names import name_key, query_words
 
 
 def steward_ids(actor: Any) -> set[int] | None:

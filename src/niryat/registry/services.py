@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from niryat.accounts.models import Organisation
 from niryat.audit.services import diff, record
+from niryat.india.names import words_of
 from niryat.registry import contacts, licences
 from niryat.registry.contacts import ContactRow
 from niryat.registry.models import Contact, Enterprise
-from niryat.registry.names import words_of
 from niryat.registry.validation import Cleaned
 
 ENTERPRISE_FIELDS = [

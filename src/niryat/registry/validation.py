@@ -21,11 +21,11 @@ import phonenumbers
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from niryat.registry import identifiers
-from niryat.registry.identifiers import Level
+from niryat.india import identifiers
+from niryat.india.identifiers import Level
+from niryat.india.names import name_key
+from niryat.india.sizes import size_class
 from niryat.registry.models import ExportExperience
-from niryat.registry.names import name_key
-from niryat.registry.sizes import size_class
 
 MAX_RUPEES = Decimal(10) ** 13  # ₹10 lakh crore: far above any MSME, far below BIGINT paise
 PINCODE_RE = re.compile(r"^[1-9][0-9]{5}$")

@@ -11,6 +11,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from niryat.accounts.tests.factories import OrganisationFactory, UserFactory
 from niryat.audit.models import AuditEvent
@@ -229,7 +230,7 @@ def test_event_list_is_limited_to_the_given_organisations_and_filters() -> None:
     assert ids(action="test.alpha") == {a.pk}
     assert ids(actor="ROHAN") == {b.pk}
     assert ids(target_type="accounts.organisation", target_id=str(mine.pk)) == {b.pk}
-    today = a.at.date()
+    today = timezone.localtime(a.at).date()
     assert ids(since=today, until=today) == {a.pk, b.pk}
     assert ids(since=today + timedelta(days=1)) == set()
     assert ids(until=today - timedelta(days=1)) == set()

@@ -13,7 +13,7 @@ BATCH = 2000
 
 
 def recompute(apps: Any, schema_editor: Any) -> None:
-    from niryat.registry.names import name_key
+    from niryat.india.names import name_key
 
     Enterprise = apps.get_model("registry", "Enterprise")
     candidates = (Enterprise.objects.filter(name__regex=r"[0-9][0-9]")

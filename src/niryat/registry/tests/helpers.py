@@ -11,8 +11,8 @@ from typing import Any
 from openpyxl import Workbook
 from stdnum import luhn
 
+from niryat.india.identifiers import GST_ALPHABET
 from niryat.registry import services
-from niryat.registry.identifiers import GST_ALPHABET
 from niryat.registry.models import Enterprise
 from niryat.registry.validation import ReferenceIndex, clean_enterprise
 

@@ -35,12 +35,12 @@ from openpyxl import load_workbook
 from niryat.accounts.models import Organisation, OrganisationKind
 from niryat.accounts.tests.factories import member
 from niryat.audit.models import AuditEvent
+from niryat.india.names import name_key
 from niryat.registry.importing import pipeline, report
 from niryat.registry.importing.pipeline import run_import
 from niryat.registry.importing.reading import FileRefused
 from niryat.registry.importing.services import import_batch_create
 from niryat.registry.models import Contact, Enterprise, ImportBatch, ImportProblem
-from niryat.registry.names import name_key
 from niryat.registry.selectors import enterprise_history
 from niryat.registry.tests.helpers import VARANASI, gstin, pan, register
 

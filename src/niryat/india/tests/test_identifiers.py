@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
 
-from niryat.registry.identifiers import (
+from niryat.india.identifiers import (
     GST_ALPHABET,
     Checked,
     check,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from niryat.registry import identifiers
+from niryat.india import identifiers
 
 
 def validate_lines(lines: Iterable[str]) -> Iterator[str]:

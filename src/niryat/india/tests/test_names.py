@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from niryat.registry.names import FOLDS, LEGAL_WORDS, name_key, query_words, transliterate, words
+from niryat.india.names import FOLDS, LEGAL_WORDS, name_key, query_words, transliterate, words
 
 
 @pytest.mark.parametrize("a, b", [

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from niryat.registry.sizes import CRORE_PAISE, crore, limits_on, size_class
+from niryat.india.sizes import CRORE_PAISE, crore, limits_on, size_class
 
 OLD = date(2024, 1, 1)
 NEW = date(2025, 4, 1)
